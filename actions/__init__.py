@@ -1,0 +1,1 @@
+"""Digiwijzer's custom actions: thin rasa-sdk wrappers around the `bot` package."""

@@ -1,0 +1,1 @@
+"""Digiwijzer: the Dutch zelfscan assistant for mkb firms."""

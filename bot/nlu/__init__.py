@@ -1,0 +1,1 @@
+"""Dutch NLU: the sentence encoder and custom Rasa components."""

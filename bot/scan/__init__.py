@@ -1,0 +1,1 @@
+"""The zelfscan: content, scoring and answer mapping."""

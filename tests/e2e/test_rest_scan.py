@@ -1,0 +1,83 @@
+"""A whole scan through the REST channel of the real servers."""
+
+import uuid
+
+import pytest
+
+from bot.scan.content import get_content
+from bot.scan.presentation import answer_payload
+
+pytestmark = pytest.mark.e2e
+CONTENT = get_content()
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def asks(messages: list[dict], number: int) -> bool:
+    return f"Vraag {number} van 7" in texts(messages)
+
+
+def test_whole_scan_with_buttons_free_text_and_interruptions(bot):
+    sender = f"e2e-{uuid.uuid4().hex}"
+
+    intro = bot.say(sender, "hallo")
+    assert "digitale assistent" in texts(intro)
+    assert "3 tot 5 minuten" in texts(intro)
+    assert any(b["payload"] == "/start_scan" for m in intro for b in m.get("buttons", []))
+
+    first = bot.say(sender, "/start_scan")
+    assert asks(first, 1)
+    assert [b["payload"] for b in first[-1]["buttons"]] == [answer_payload(x) for x in "ABCDEF"]
+
+    # 1: free text
+    reply = bot.say(sender, "we doen eigenlijk alles nog op papier")
+    assert "Ik noteer: A." in texts(reply) and asks(reply, 2)
+    # 2: a button
+    assert asks(bot.say(sender, answer_payload("B")), 3)
+    # interruption: a FAQ, then the same question again
+    reply = bot.say(sender, "wat is AI eigenlijk?")
+    assert "kunstmatige intelligentie" in texts(reply).lower() and asks(reply, 3)
+    # 3: a typed letter
+    assert asks(bot.say(sender, "c"), 4)
+    # correct question 3 from question 4
+    reply = bot.say(sender, "nee, bij de vorige vraag bedoelde ik B")
+    assert "veranderd" in texts(reply) and asks(reply, 4)
+    # 4: a number
+    assert asks(bot.say(sender, "2"), 5)
+    # 5-7: free text
+    assert asks(bot.say(sender, "we maken back-ups en installeren updates, verder niet veel"), 6)
+    assert asks(bot.say(sender, "nee, met AI doen we helemaal niets"), 7)
+    result = bot.say(sender, "we hebben nog geen plannen voor digitalisering")
+    result_text = texts(result)
+    assert "Je bedrijf zit" in result_text
+    assert "indicatie" in result_text
+    assert any(b["payload"] == "/ask_human" for m in result for b in m.get("buttons", []))
+
+    tracker = bot.tracker(sender)
+    slots = tracker["slots"]
+    assert {q.slot: slots[q.slot] for q in CONTENT.questions} == {
+        "scan_tools": "A", "scan_data": "B", "scan_processen": "B", "scan_vaardigheden": "B",
+        "scan_veiligheid": "B", "scan_ai": "A", "scan_strategie": "A",
+    }  # fmt: skip
+    assert slots["fase"] == "starten"
+    assert tracker["active_loop"] in ({}, None) or tracker["active_loop"].get("name") is None
+
+
+def test_stop_keeps_answers_and_restart_clears_them(bot):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    bot.say(sender, "/start_scan")
+    bot.say(sender, answer_payload("D"))
+    bot.say(sender, answer_payload("E"))
+    stopped = bot.say(sender, "ik wil stoppen")
+    assert "stoppen" in texts(stopped)
+    slots = bot.tracker(sender)["slots"]
+    assert (slots["scan_tools"], slots["scan_data"]) == ("D", "E")
+
+    resumed = bot.say(sender, "ik wil toch verder met de scan")
+    assert asks(resumed, 3)
+    again = bot.say(sender, "opnieuw")
+    assert asks(again, 1)
+    slots = bot.tracker(sender)["slots"]
+    assert (slots["scan_tools"], slots["scan_data"]) == (None, None)
