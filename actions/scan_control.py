@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -23,13 +23,11 @@ class ActionScanTerug(Action):
     is cleared so that the form asks that question again.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Unique identifier of the action."""
         return "action_scan_terug"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Change or clear the previous answer."""
         content = get_content()
         requested = tracker.get_slot("requested_slot")
@@ -60,20 +58,18 @@ class ActionScanTerug(Action):
 
 
 class ActionRestart(Action):
-    """"Opnieuw": clears the scan's answers so that the form starts at question 1.
+    """Start over ("opnieuw"): clear the scan's answers so that the form starts at question 1.
 
     Overrides Rasa's default `action_restart` (which the RulePolicy always predicts
     for intent `restart`): the conversation and its log are kept, only the scan's
     answers and result are cleared.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Unique identifier of the action."""
         return "action_restart"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Clear the answers, the pending doubt and the phase."""
         dispatcher.utter_message(response="utter_scan_opnieuw")
         events: List[EventType] = [SlotSet(slot, None) for slot in get_content().slots]

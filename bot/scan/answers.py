@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 
+from bot.nlu.encoder import Vectors
 from bot.scan.content import LETTERS, ScanContent, get_content
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +89,7 @@ def read_examples(paths: Iterable[Path]) -> list[Example]:
 
     Raises:
         ValueError: a block has an invalid letter; the message names the file.
+
     """
     examples: list[Example] = []
     for path in paths:
@@ -110,7 +113,7 @@ def training_files(root: Path = REPO_ROOT) -> list[Path]:
     return sorted(root.glob(ANSWER_DATA_GLOB))
 
 
-Encoder = Callable[[Sequence[str]], np.ndarray]
+Encoder = Callable[[Sequence[str]], Vectors]
 """Maps texts to L2-normalised sentence vectors, shape (len(texts), dim)."""
 
 
@@ -122,6 +125,7 @@ class Decision:
         letter: the chosen letter, or None when unsure.
         candidates: letters ranked by probability (most likely first).
         probabilities: the probability of each candidate, same order.
+
     """
 
     letter: str | None
@@ -149,7 +153,7 @@ class Thresholds:
 class _QuestionModel:
     """Multinomial logistic regression over character n-grams, words and sentence vectors."""
 
-    def __init__(self, texts: list[str], letters: list[str], vectors: np.ndarray) -> None:
+    def __init__(self, texts: list[str], letters: list[str], vectors: Vectors) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -161,13 +165,13 @@ class _QuestionModel:
         self.model.fit(self._features(texts, vectors), letters)
         self.classes: list[str] = [str(c) for c in self.model.classes_]
 
-    def _features(self, texts: Sequence[str], vectors: np.ndarray) -> Any:
+    def _features(self, texts: Sequence[str], vectors: Vectors) -> Any:
         from scipy.sparse import csr_matrix, hstack
 
         parts = [self.chars.transform(texts), self.words.transform(texts) * _WORD_WEIGHT]
         return hstack([*parts, csr_matrix(vectors * _VECTOR_WEIGHT)]).tocsr()
 
-    def probabilities(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], vectors: Vectors) -> npt.NDArray[np.float64]:
         return np.asarray(self.model.predict_proba(self._features(list(texts), vectors)))
 
 
@@ -184,7 +188,7 @@ class AnswerMapper:
         content: ScanContent,
         examples: Sequence[Example],
         encoder: Encoder,
-        thresholds: Thresholds = Thresholds(),
+        thresholds: Thresholds | None = None,
     ) -> None:
         """Train a classifier for each question of `content`.
 
@@ -197,9 +201,10 @@ class AnswerMapper:
         Raises:
             ValueError: a question has no example for some letter, or an example
                 names an unknown question.
+
         """
         self.encoder = encoder
-        self.thresholds = thresholds
+        self.thresholds = thresholds or Thresholds()
         known = {q.id for q in content.questions}
         unknown = sorted({e.question for e in examples} - known)
         if unknown:

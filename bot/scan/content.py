@@ -88,6 +88,7 @@ class ScanContent:
 
         Raises:
             KeyError: no question has this id.
+
         """
         for question in self.questions:
             if question.id == question_id:
@@ -173,6 +174,7 @@ def parse_content(raw: Any, path: Path) -> ScanContent:
 
     Raises:
         ContentError: a field is missing or wrong; the message names file and field.
+
     """
     r = _Reader(path)
     doc = r.mapping(raw, "(document)")
@@ -253,6 +255,7 @@ def load_content(path: Path = CONTENT_PATH) -> ScanContent:
 
     Raises:
         ContentError: the file is missing, not YAML, or a field is wrong.
+
     """
     try:
         text = path.read_text(encoding="utf-8")

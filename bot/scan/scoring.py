@@ -39,6 +39,7 @@ def tied_letters(answers: Mapping[str, str]) -> tuple[str, ...]:
 
     Args:
         answers: answer letter per question id.
+
     """
     counts = Counter(answers.values())
     top = max(counts.values())
@@ -54,6 +55,7 @@ def score(content: ScanContent, answers: Mapping[str, str]) -> ScanResult:
 
     Raises:
         IncompleteScan: a question has no answer or an invalid letter.
+
     """
     missing = [q.id for q in content.questions if answers.get(q.id) not in LETTERS]
     if missing:

@@ -64,9 +64,7 @@ class Bot:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(
-            f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 

@@ -35,7 +35,17 @@ def test_explicit_letter_understands_choices(text, letter):
 
 @pytest.mark.parametrize(
     "text",
-    ["we doen alles op papier", "a la carte", "g", "7", "0", "e-mail en whatsapp", "een paar programma's", "", "2 tot 4"],
+    [
+        "we doen alles op papier",
+        "a la carte",
+        "g",
+        "7",
+        "0",
+        "e-mail en whatsapp",
+        "een paar programma's",
+        "",
+        "2 tot 4",
+    ],
 )
 def test_explicit_letter_ignores_free_text(text):
     assert explicit_letter(text) is None
@@ -82,7 +92,10 @@ def test_read_examples_reads_metadata_blocks_and_skips_others(tmp_path):
         "- intent: greet\n  examples: |\n    - hoi\n",
         encoding="utf-8",
     )
-    assert read_examples([path]) == [Example("tools", "B", "alleen excel"), Example("tools", "B", "boekhouding en word")]
+    assert read_examples([path]) == [
+        Example("tools", "B", "alleen excel"),
+        Example("tools", "B", "boekhouding en word"),
+    ]
 
 
 def test_read_examples_refuses_an_invalid_letter(tmp_path):
