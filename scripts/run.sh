@@ -26,18 +26,31 @@ export TRACKER_DB="${TRACKER_DB:-$ROOT/var/tracker.db}"
 mkdir -p var
 
 pids=()
+names=()
 cleanup() {
   trap - INT TERM EXIT
   log "Stopping"
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  exit 0
 }
 trap cleanup INT TERM EXIT
 
-start() {  # start NAME CMD...: run in its own process group so that cleanup stops its children too
+start() {  # start NAME CMD...: own process group (so cleanup stops its children), prefixed output
   local name=$1; shift
   setsid "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
+  names+=("$name")
+}
+
+check_alive() {
+  local i
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      die "the ${names[$i]} process stopped; see its output above"
+    fi
+  done
 }
 
 start actions env SANIC_HOST="$HOST" "$VENV/bin/python" -m rasa_sdk --actions actions --port "$ACTION_PORT"
@@ -47,12 +60,12 @@ start rasa "$VENV/bin/rasa" run --model "$MODEL" --enable-api --auth-token "$RAS
 start web "$PY" -m http.server --bind "$HOST" --directory web "$WEB_PORT"
 
 log "Waiting for the Rasa server to load the model"
-for _ in $(seq 1 180); do
-  if curl -fsS "http://$HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" >/dev/null 2>&1; then
-    log "Ready. Chat in your browser: http://$HOST:$WEB_PORT/  (Ctrl-C stops everything)"
-    break
-  fi
+until curl -fsS "http://$HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" >/dev/null 2>&1; do
+  check_alive
   sleep 1
 done
-wait -n "${pids[@]}" || true
-log "A process stopped"
+log "Ready. Chat in your browser: http://$HOST:$WEB_PORT/  (Ctrl-C stops everything)"
+while true; do
+  check_alive
+  sleep 2
+done
