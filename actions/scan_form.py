@@ -73,6 +73,9 @@ class ValidateZelfscanForm(FormValidationAction):
             return {question.slot: None}
 
         decision = default_mapper().decide(question.id, text)
+        if decision.off_topic and not offered:
+            dispatcher.utter_message(response="utter_scan_geen_antwoord")
+            return {question.slot: None}
         if decision.letter is None and offered:
             # Second try after the two-button question: take the likelier of the two.
             rank = {letter: p for letter, p in zip(decision.candidates, decision.probabilities)}

@@ -114,3 +114,9 @@ async def test_ask_action_offers_two_buttons_while_in_doubt(domain, dispatcher):
     [message] = dispatcher.messages
     assert message["response"] == "utter_scan_twijfel"
     assert message["buttons"] == [button("C"), button("B")]
+
+
+async def test_off_topic_text_is_not_taken_as_an_answer(domain, dispatcher):
+    events = await validate(domain, dispatcher, "ik wil een pizza bestellen")
+    assert events == [SlotSet("scan_tools", None)]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_scan_geen_antwoord"]

@@ -148,3 +148,12 @@ def test_mapper_uses_the_question_context():
     )
     assert mapper.decide("tools", "alles op papier").best == "A"
     assert mapper.decide("data", "alles op papier").best == "F"
+
+
+def test_real_mapper_flags_text_that_is_no_answer_to_the_question():
+    from bot.scan.answers import default_mapper
+
+    decision = default_mapper().decide("tools", "wat is de hoofdstad van Frankrijk")
+    assert decision.off_topic and decision.letter is None
+    decision = default_mapper().decide("tools", "we doen bijna alles nog op papier")
+    assert not decision.off_topic and decision.letter == "A"
