@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -57,12 +57,18 @@ class ActionScanTerug(Action):
         return [SlotSet(previous.slot, None), SlotSet(DOUBT_SLOT, None)]
 
 
+RESTART_MIN_CONFIDENCE = 0.8
+"""Below this intent confidence "opnieuw" is confirmed first when answers would be lost."""
+
+
 class ActionRestart(Action):
     """Start over ("opnieuw"): clear the scan's answers so that the form starts at question 1.
 
     Overrides Rasa's default `action_restart` (which the RulePolicy always predicts
     for intent `restart`): the conversation and its log are kept, only the scan's
-    answers and result are cleared.
+    answers and result are cleared. When the restart intent is uncertain and there are
+    answers to lose, nothing is cleared: the bot offers a button to confirm and the
+    scan goes on where it was.
     """
 
     def name(self) -> str:
@@ -70,7 +76,14 @@ class ActionRestart(Action):
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        """Clear the answers, the pending doubt and the phase."""
+        """Clear the answers, the pending doubt and the phase (or ask to confirm)."""
+        slots = get_content().slots
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+        has_answers = any(tracker.get_slot(slot) for slot in slots)
+        if has_answers and confidence < RESTART_MIN_CONFIDENCE:
+            dispatcher.utter_message(response="utter_scan_opnieuw_bevestigen")
+            return [] if tracker.active_loop_name else [FollowupAction("action_listen")]
+
         dispatcher.utter_message(response="utter_scan_opnieuw")
-        events: List[EventType] = [SlotSet(slot, None) for slot in get_content().slots]
+        events: List[EventType] = [SlotSet(slot, None) for slot in slots]
         return [*events, SlotSet(DOUBT_SLOT, None), SlotSet("fase", None), SlotSet("requested_slot", None)]

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.scan.answers import default_mapper, explicit_letter
+from bot.scan.answers import default_mapper, explicit_letter, warm_up_in_background
 from bot.scan.content import LETTERS, Question, get_content
 from bot.scan.presentation import ANSWER_ENTITY, option_buttons, option_label, question_fill
 
@@ -139,3 +139,7 @@ for _question in get_content().questions:
     ASK_ACTIONS[_question.id] = type(
         f"ActionAskScan_{_question.id}", (AskScanQuestion,), {"question_id": _question.id, "__module__": __name__}
     )
+
+# The action server imports this module at start-up: train the answer mapper now rather
+# than on the first free-text answer.
+warm_up_in_background()

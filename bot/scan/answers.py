@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,12 +268,27 @@ class AnswerMapper:
         )
 
 
+_mapper_lock = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def default_mapper() -> AnswerMapper:
-    """The bot's mapper, trained once per process on the repository's answer data."""
+def _trained_mapper() -> AnswerMapper:
     from bot.nlu.encoder import encode
 
     return AnswerMapper(get_content(), read_examples(training_files()), encode)
+
+
+def default_mapper() -> AnswerMapper:
+    """The bot's mapper, trained once per process on the repository's answer data."""
+    with _mapper_lock:
+        return _trained_mapper()
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Train the default mapper in a daemon thread, so that the first answer is fast."""
+    thread = threading.Thread(target=default_mapper, name="answer-mapper-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 _QUESTION_REFERENCE = re.compile(r"\bvraag\s+\d\b")

@@ -28,10 +28,11 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     candidates: dict[str, Any] | None = None,
     active_loop: str | None = "zelfscan_form",
+    confidence: float = 0.9,
 ) -> Tracker:
     """A tracker whose latest user message is `text`; `candidates` are slot values the
     form's extraction just set (the events a FormValidationAction validates)."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
     events: list[dict[str, Any]] = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": text, "parse_data": latest},

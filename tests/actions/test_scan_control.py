@@ -1,4 +1,4 @@
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.scan_control import ActionRestart, ActionScanTerug
 from bot.scan.content import get_content
@@ -57,4 +57,22 @@ async def test_restart_clears_answers_doubt_phase_and_requested_slot(domain, dis
         SlotSet("fase", None),
         SlotSet("requested_slot", None),
     ]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_scan_opnieuw"]
+
+
+async def test_uncertain_restart_with_answers_asks_to_confirm_and_clears_nothing(domain, dispatcher):
+    tracker = make_tracker("wisselt nogal", intent="restart", confidence=0.57, slots={"scan_tools": "B"})
+    assert await ActionRestart().run(dispatcher, tracker, domain) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_scan_opnieuw_bevestigen"]
+
+
+async def test_uncertain_restart_after_the_scan_waits_for_the_user(domain, dispatcher):
+    tracker = make_tracker("hmm", intent="restart", confidence=0.5, slots={"scan_tools": "B"}, active_loop=None)
+    assert await ActionRestart().run(dispatcher, tracker, domain) == [FollowupAction("action_listen")]
+
+
+async def test_uncertain_restart_without_answers_just_starts(domain, dispatcher):
+    tracker = make_tracker("hmm", intent="restart", confidence=0.5)
+    events = await ActionRestart().run(dispatcher, tracker, domain)
+    assert SlotSet("requested_slot", None) in events
     assert [m["response"] for m in dispatcher.messages] == ["utter_scan_opnieuw"]
