@@ -69,6 +69,10 @@ def test_stop_keeps_answers_and_restart_clears_them(bot):
     sender = f"e2e-{uuid.uuid4().hex}"
     bot.say(sender, "/start_scan")
     bot.say(sender, answer_payload("D"))
+    # something that is no answer at all is not stored: the same question comes back
+    reply = bot.say(sender, "ik wil een pizza bestellen")
+    assert "Ik noteer" not in texts(reply) and asks(reply, 2)
+    assert bot.tracker(sender)["slots"]["scan_data"] is None
     bot.say(sender, answer_payload("E"))
     stopped = bot.say(sender, "ik wil stoppen")
     assert "stoppen" in texts(stopped)
