@@ -1,0 +1,1 @@
+"""The firm: size (and later location) from free Dutch text."""
