@@ -69,7 +69,7 @@ class ValidateZelfscanForm(FormValidationAction):
         if letter:
             return {question.slot: letter, DOUBT_SLOT: None}
         if text.startswith("/"):
-            dispatcher.utter_message(response="utter_niet_begrepen")
+            dispatcher.utter_message(response="utter_default")
             return {question.slot: None}
 
         decision = default_mapper().decide(question.id, text)

@@ -81,7 +81,7 @@ async def test_after_the_two_button_question_a_typed_other_letter_still_counts(d
 async def test_unknown_payload_is_not_guessed(domain, dispatcher):
     events = await validate(domain, dispatcher, '/inform{"scan_antwoord":"Z"}')
     assert events == [SlotSet("scan_tools", None)]
-    assert [m["response"] for m in dispatcher.messages] == ["utter_niet_begrepen"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
 
 
 def test_doubt_for_only_accepts_its_own_question():
