@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.nlu.encoder import encode  # noqa: E402
-from bot.scan.answers import AnswerMapper, read_examples, training_files  # noqa: E402
+from bot.scan.answers import AnswerMapper, holdout_files, read_examples, training_files  # noqa: E402
 from bot.scan.content import get_content  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def main() -> None:
     mapper = AnswerMapper(get_content(), examples, encode)
     t_train = time.perf_counter() - t1
 
-    held = read_examples(sorted((ROOT / "tests" / "nlu_holdout").glob("scan_answers_*.yml")))
+    held = read_examples(holdout_files())
     latencies = []
     for example in held:
         start = time.perf_counter()

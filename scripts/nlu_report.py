@@ -15,14 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.scan.answers import default_mapper, read_examples  # noqa: E402
+from bot.scan.answers import default_mapper, holdout_files, read_examples  # noqa: E402
 from bot.scan.content import get_content  # noqa: E402
 
 
 def main(results: Path) -> None:
     mapper = default_mapper()
-    holdout = sorted((ROOT / "tests" / "nlu_holdout").glob("scan_answers_*.yml"))
-    examples = read_examples(holdout)
+    examples = read_examples(holdout_files())
     print("| question | held-out answers | top-1 accuracy | sure | accuracy when sure |")
     print("|---|---|---|---|---|")
     totals = [0, 0, 0, 0]

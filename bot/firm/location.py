@@ -17,9 +17,10 @@ import csv
 import difflib
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.text import normalise
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -34,13 +35,6 @@ ALIASES: dict[str, str] = {
 PROVINCE_ALIASES: dict[str, str] = {"friesland": "Fryslân", "fryslan": "Fryslân"}
 _BAG_SUFFIX = re.compile(r"\s*(?:\((?:[a-z.]+)\)|\b(?:gn|l|nh|nb|gld|ut|ac|zh|o)\.?|\bgem\.? \w+|\bca)$")
 _MIN_FUZZY_LENGTH = 6
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, turn punctuation into spaces."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9' ]", " ", text)).strip()
 
 
 @dataclass(frozen=True)
@@ -94,23 +88,23 @@ class Gazetteer:
             for row in csv.DictReader(f):
                 self._add(row["woonplaatsnaam"], row["gemeentecode"])
         for alias, name in ALIASES.items():
-            self.names.setdefault(fold(alias), set()).add(by_name[name])
+            self.names.setdefault(normalise(alias), set()).add(by_name[name])
         with (data_dir / "postcode4_gemeente.csv").open(encoding="utf-8") as f:
             self.postcodes = {row["postcode4"]: row["gemeentecode"] for row in csv.DictReader(f)}
-        self.provinces = {fold(p): p for p in {m.province for m in self.by_code.values()}}
+        self.provinces = {normalise(p): p for p in {m.province for m in self.by_code.values()}}
         self.provinces.update(PROVINCE_ALIASES)
         self._max_words = max(len(name.split()) for name in self.names)
 
     def _add(self, name: str, code: str) -> None:
-        folded = fold(name)
+        folded = normalise(name)
         self.names.setdefault(folded, set()).add(code)
-        bare = fold(_BAG_SUFFIX.sub("", name.lower()))
+        bare = normalise(_BAG_SUFFIX.sub("", name.lower()))
         if bare and bare != folded:
             self.names.setdefault(bare, set()).add(code)
 
     def locate(self, text: str) -> Location:
         """Find the firm's location in `text` (see the module docstring)."""
-        folded = fold(text)
+        folded = normalise(text)
         postcode = re.search(r"\b([1-9]\d{3})\s?(?:[a-z]{2})?\b", folded)
         if postcode and postcode.group(1) in self.postcodes:
             return self._result({self.postcodes[postcode.group(1)]})

@@ -9,7 +9,8 @@ when the text names no headcount, so that the bot asks again instead of guessing
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.text import strip_accents
 
 _UNITS = {
     "een": 1, "eén": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
@@ -39,14 +40,9 @@ _RANGE = re.compile(r"\b(?:tussen\s+(?:de\s+)?)?(\d+)\s*(?:-|tot|a|à|of|en)\s*(
 _PERCENT_OR_YEAR = re.compile(r"\b\d+\s*%|\b(?:19|20)\d\d\b")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 def word_to_number(word: str) -> int | None:
     """Dutch number word to int: "vijf" 5, "twaalf" 12, "vijfentwintig" 25, "honderd" 100."""
-    word = _fold(word).replace("-", "")
+    word = strip_accents(word).replace("-", "")
     if word.isdigit():
         return int(word)
     if word in _UNITS:
@@ -94,7 +90,7 @@ def parse_headcount(text: str) -> int | None:
     Args:
         text: the entrepreneur's answer, e.g. "ik en vier monteurs".
     """
-    folded = _fold(text).replace("’", "'")
+    folded = strip_accents(text)
     folded = re.sub(rf"(?:\b\d+|\b[a-z]+)?\s*{_INTERN}\b", " ", folded)
     folded = _PERCENT_OR_YEAR.sub(" ", folded)
     folded = re.sub(r"\been\s+(?:man|stuk|mannetje|persoon|stuks)\s+of\b", " ongeveer ", folded)

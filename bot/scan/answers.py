@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -30,9 +29,12 @@ import yaml
 
 from bot.nlu.encoder import Vectors
 from bot.scan.content import LETTERS, ScanContent, get_content
+from bot.text import normalise
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ANSWER_DATA_GLOB = "data/nlu/scan_answers_*.yml"
+HOLDOUT_DIR = REPO_ROOT / "tests" / "nlu_holdout"
+"""Held-out NLU examples (never trained on); see scripts/split_holdout.py."""
 
 _NUMBER_WORDS = {
     "een": 1, "één": 1, "eerste": 1, "twee": 2, "tweede": 2, "drie": 3, "derde": 3,
@@ -46,14 +48,6 @@ _LEAD = (
 _EXPLICIT = re.compile(
     rf"^{_LEAD}(?P<choice>{_CHOICE})(?:\s+(?:optie|antwoord))?(?:\s+(?:denk\s+ik|graag|dus|maar|toch|eigenlijk))?$"
 )
-
-
-def normalise(text: str) -> str:
-    """Lower-case, strip accents and punctuation, squeeze whitespace."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^\w\s']", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def explicit_letter(text: str) -> str | None:
@@ -112,6 +106,11 @@ def read_examples(paths: Iterable[Path]) -> list[Example]:
 def training_files(root: Path = REPO_ROOT) -> list[Path]:
     """The NLU files that hold labelled scan answers."""
     return sorted(root.glob(ANSWER_DATA_GLOB))
+
+
+def holdout_files() -> list[Path]:
+    """The held-out copies of those files."""
+    return sorted(HOLDOUT_DIR.glob(Path(ANSWER_DATA_GLOB).name))
 
 
 Encoder = Callable[[Sequence[str]], Vectors]

@@ -4,9 +4,10 @@ from rasa_sdk.events import SlotSet
 
 from actions import scan_form
 from actions.scan_form import ASK_ACTIONS, ValidateZelfscanForm, doubt_for
-from bot.scan.answers import AnswerMapper, Example, Thresholds, normalise
+from bot.scan.answers import AnswerMapper, Example, Thresholds
 from bot.scan.content import get_content
 from bot.scan.presentation import answer_payload
+from bot.text import normalise
 from tests.actions.conftest import make_tracker
 
 CONTENT = get_content()

@@ -1,20 +1,17 @@
 """NLU quality gates on the held-out split (tests/nlu_holdout/, never trained on)."""
 
-from pathlib import Path
-
 import pytest
 
-from bot.scan.answers import default_mapper, read_examples
+from bot.scan.answers import default_mapper, holdout_files, read_examples
 from bot.scan.content import get_content
 
 pytestmark = pytest.mark.quality
-HOLDOUT = Path(__file__).resolve().parents[1] / "nlu_holdout"
 MIN_MAPPING_ACCURACY = 0.85
 
 
 def mapping_accuracy() -> dict[str, tuple[int, int]]:
     """Correct and total held-out answers per question (top-1 letter of the mapper)."""
-    examples = read_examples(sorted(HOLDOUT.glob("scan_answers_*.yml")))
+    examples = read_examples(holdout_files())
     mapper = default_mapper()
     scores = {}
     for question in get_content().questions:
@@ -25,7 +22,7 @@ def mapping_accuracy() -> dict[str, tuple[int, int]]:
 
 
 def test_holdout_has_answers_for_every_question_and_letter():
-    examples = read_examples(sorted(HOLDOUT.glob("scan_answers_*.yml")))
+    examples = read_examples(holdout_files())
     for question in get_content().questions:
         letters = {e.letter for e in examples if e.question == question.id}
         assert letters == set("ABCDEF"), question.id
@@ -35,7 +32,7 @@ def test_no_held_out_answer_is_in_the_training_data():
     from bot.scan.answers import training_files
 
     train = {(e.question, e.text.lower()) for e in read_examples(training_files())}
-    held = {(e.question, e.text.lower()) for e in read_examples(sorted(HOLDOUT.glob("scan_answers_*.yml")))}
+    held = {(e.question, e.text.lower()) for e in read_examples(holdout_files())}
     assert train & held == set()
 
 

@@ -11,11 +11,11 @@ from bot.scan.answers import (
     correction_letter,
     correction_text,
     explicit_letter,
-    normalise,
     read_examples,
     training_files,
 )
 from bot.scan.content import get_content
+from bot.text import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 
