@@ -36,10 +36,10 @@ def location_right(expected: tuple[str, str], got: tuple[str, str]) -> bool:
     return got == expected
 
 
-def run(path: Path) -> tuple[int, int]:
-    """Score one file and print its misses; returns (right, total)."""
+def misses(path: Path) -> tuple[list[str], int]:
+    """The misses in one evaluation file (a line each) and the number of sentences."""
     rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    right = 0
+    missed = []
     for row in rows:
         if "aantal" in row:
             got_size = parse_headcount(row["text"])
@@ -51,11 +51,19 @@ def run(path: Path) -> tuple[int, int]:
             expected = (row["gemeente"].strip(), row["provincie"].strip())
             ok = location_right(expected, got)
             shown = f"{got} (expected {expected})"
-        right += ok
         if not ok:
-            print(f"  MISS {row['text']!r}: {shown}")
-    print(f"{path.name}: {right}/{len(rows)} = {right / len(rows):.1%}")
-    return right, len(rows)
+            missed.append(f"{row['text']!r}: {shown}")
+    return missed, len(rows)
+
+
+def run(path: Path) -> tuple[int, int]:
+    """Score one file and print its misses; returns (right, total)."""
+    missed, total = misses(path)
+    for line in missed:
+        print(f"  MISS {line}")
+    right = total - len(missed)
+    print(f"{path.name}: {right}/{total} = {right / total:.1%}")
+    return right, total
 
 
 if __name__ == "__main__":

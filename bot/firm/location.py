@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
@@ -52,7 +53,30 @@ ALIASES: dict[str, str] = {
     "bergen op zoom": "Bergen op Zoom",
     "capelle ad ijssel": "Capelle aan den IJssel",
     "capelle a d ijssel": "Capelle aan den IJssel",
+    # City districts that are no BAG woonplaats of their own.
+    "scheveningen": "'s-Gravenhage",
+    "loosduinen": "'s-Gravenhage",
+    "kijkduin": "'s-Gravenhage",
+    "ypenburg": "'s-Gravenhage",
+    "kralingen": "Rotterdam",
+    "delfshaven": "Rotterdam",
+    "feijenoord": "Rotterdam",
+    "ommoord": "Rotterdam",
+    "leidsche rijn": "Utrecht",
+    "vathorst": "Amersfoort",
+    "katwijk aan zee": "Katwijk",
+    "katwijk aan den rijn": "Katwijk",
+    "noordwijk aan zee": "Noordwijk",
+    # Dutch names of Frisian municipalities.
+    "tietjerksteradeel": "Tytsjerksteradiel",
+    "dantumadeel": "Dantumadiel",
+    "de friese meren": "De Fryske Marren",
+    "noordoost friesland": "Noardeast-Fryslân",
 }
+# A place followed by one of these is abroad ("Hasselt, in België").
+_ABROAD = frozenset(
+    {"belgie", "duitsland", "frankrijk", "buitenland", "vlaanderen", "engeland", "spanje", "polen"}
+)
 PROVINCE_ALIASES: dict[str, str] = {
     "friesland": "Fryslân",
     "fryslan": "Fryslân",
@@ -69,10 +93,11 @@ PROVINCE_ABBREVIATIONS: dict[str, str] = {
     "li": "Limburg", "dr": "Drenthe", "gr": "Groningen", "gn": "Groningen", "fr": "Fryslân", "ut": "Utrecht",
     "u": "Utrecht", "fl": "Flevoland", "z": "Zeeland", "zl": "Zeeland", "ze": "Zeeland",
 }  # fmt: skip
-_BAG_SUFFIX = re.compile(r"\s*(?:\((?:[a-z.]+)\)|\b(?:gn|l|nh|nb|gld|ut|ac|zh|o)\.?|\bgem\.? \w+|\bca)$")
+_BAG_SUFFIX = re.compile(r"\s*(?:\((?:[a-z.]+)\)|\b(?:gn|l|nh|nb|gld|ut|ac|zh|o)\.?|\bgem\.? \w+|\bca)$", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b([1-9]\d{3})\s?(?:[a-z]{2})?\b")
 _MIN_FUZZY_LENGTH = 6
-_FUZZY_CUTOFF = 0.84
+_MIN_FUZZY_LENGTH_SHORT_ANSWER = 5
+_FUZZY_CUTOFF = 0.75
 _SHORT_ANSWER_TOKENS = 3
 
 # Words after which a name is a place ("in Best", "vestiging Putten", "gemeente Leiden").
@@ -133,6 +158,13 @@ class Location:
         """Several municipalities fit the name."""
         return len(self.municipalities) > 1
 
+    def within(self, province: str | None) -> Location:
+        """Only the candidates in `province` (when that leaves any), e.g. "Bergen" asked in Noord-Holland."""
+        if not province or len(self.municipalities) < 2:
+            return self
+        narrowed = tuple(m for m in self.municipalities if m.province == province)
+        return Location(narrowed, province, self.place) if narrowed else self
+
     @property
     def found(self) -> bool:
         """The text names a municipality, a place or a province."""
@@ -156,12 +188,17 @@ class Gazetteer:
         self.by_name = {m.name: m for m in self.by_code.values()}
         self.names: dict[str, set[str]] = {}
         self.display: dict[str, str] = {}
+        self._first_parts: dict[str, set[str]] = {}
         self.municipality_names = {normalise(m.name) for m in self.by_code.values()}
         for m in self.by_code.values():
             self._add(m.name, m.code)
         with (data_dir / "woonplaatsen.csv").open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 self._add(row["woonplaatsnaam"], row["gemeentecode"])
+        for first, codes in self._first_parts.items():
+            if first not in self.names:
+                self.names[first] = codes
+                self.display[first] = first.title()
         for alias, name in ALIASES.items():
             self.names.setdefault(normalise(alias), set()).add(self.by_name[name].code)
             self.display.setdefault(normalise(alias), name)
@@ -172,7 +209,7 @@ class Gazetteer:
 
         lemmas = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
         dutch_words = set(lemmas.keys()) | set(lemmas.values())
-        self.dutch_words = frozenset(w for w in dutch_words if isinstance(w, str))
+        self.dutch_words = frozenset(w for w in dutch_words if isinstance(w, str)) | STOP_WORDS
         self.common = frozenset(n for n in self.names if " " not in n and n in self.dutch_words) | _COMMON
 
         self.nlp = spacy.blank("nl")
@@ -181,7 +218,7 @@ class Gazetteer:
         self.matcher.add("PROVINCE", [self.nlp.make_doc(p) for p in self.provinces])
         self._fuzzy_names: dict[int, list[str]] = {}
         for name in self.names:
-            if len(name.replace(" ", "")) >= _MIN_FUZZY_LENGTH:
+            if len(name.replace(" ", "")) >= _MIN_FUZZY_LENGTH_SHORT_ANSWER:
                 self._fuzzy_names.setdefault(len(name.split()), []).append(name)
         self._fuzzy_provinces = [p for p in self.provinces if len(p) >= _MIN_FUZZY_LENGTH]
 
@@ -193,6 +230,10 @@ class Gazetteer:
         if bare and bare != folded:
             self.names.setdefault(bare, set()).add(code)
             self.display.setdefault(bare, _BAG_SUFFIX.sub("", name).strip())
+        first = name.split("-")[0]
+        if "-" in name and len(first) >= _MIN_FUZZY_LENGTH and not name.startswith("'"):
+            # "Driebergen" for "Driebergen-Rijsenburg"; a full name wins (added later or earlier).
+            self._first_parts.setdefault(normalise(first), set()).add(code)
 
     def municipality(self, name_or_code: str) -> Municipality | None:
         """The municipality with this official name or CBS code (GM0114), if any."""
@@ -220,6 +261,8 @@ class Gazetteer:
                 continue
             if phrase in self.common and not (short or cued(span.start)):
                 continue
+            if self._abroad(tokens, span.start, span.end):
+                continue
             places.append(span)
 
         named_province = provinces[0] if provinces else None
@@ -234,6 +277,14 @@ class Gazetteer:
         if named_province:
             return Location((), named_province)
         return self._fuzzy(tokens, short)
+
+    @staticmethod
+    def _abroad(tokens: list[str], start: int, end: int) -> bool:
+        """A foreign country right after the place, or "in <country>" right before it."""
+        if any(t in _ABROAD for t in tokens[end : end + 3]):
+            return True
+        before = tokens[max(0, start - 3) : start]
+        return any(t in _ABROAD and i > 0 and before[i - 1] == "in" for i, t in enumerate(before))
 
     def _province_hint(self, tokens: list[str], end: int) -> str | None:
         """A province named or abbreviated right after a place ("Hengelo ov", "Bergen in NH")."""
@@ -255,15 +306,19 @@ class Gazetteer:
                 if size > 1 and all(w in self.dutch_words for w in words):
                     continue
                 phrase = " ".join(words)
-                if len(phrase.replace(" ", "")) < _MIN_FUZZY_LENGTH or not any(c.isalpha() for c in phrase):
+                minimum = _MIN_FUZZY_LENGTH_SHORT_ANSWER if short else _MIN_FUZZY_LENGTH
+                if len(phrase.replace(" ", "")) < minimum or not any(c.isalpha() for c in phrase):
                     continue
-                if size == 1:
-                    province = difflib.get_close_matches(phrase, self._fuzzy_provinces, n=1, cutoff=_FUZZY_CUTOFF)
-                    if province:
-                        return Location((), self.provinces[province[0]])
-                close = difflib.get_close_matches(phrase, self._fuzzy_names.get(size, []), n=1, cutoff=_FUZZY_CUTOFF)
-                if close and (short or start == 0 or tokens[start - 1] in _CUES or size > 1):
-                    return self._result(self.names[close[0]], self.display[close[0]], None)
+                if not (short or start == 0 or tokens[start - 1] in _CUES or size > 1):
+                    continue
+                if phrase in self.names or self._abroad(tokens, start, start + size):
+                    continue  # an exact name the matcher skipped on purpose
+                close = _typo_of(phrase, self._fuzzy_names.get(size, []))
+                if close:
+                    return self._result(self.names[close], self.display[close], None)
+                province = _typo_of(phrase, self._fuzzy_provinces) if size == 1 else None
+                if province:
+                    return Location((), self.provinces[province])
         return NOWHERE
 
     def _result(self, codes: set[str], place: str | None, hint: str | None) -> Location:
@@ -273,6 +328,32 @@ class Gazetteer:
             municipalities = narrowed or municipalities
         provinces = {m.province for m in municipalities}
         return Location(municipalities, provinces.pop() if len(provinces) == 1 else None, place)
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits between two words: insert, delete, replace, or swap two neighbours (one edit each)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _typo_of(phrase: str, names: list[str]) -> str | None:
+    """The name `phrase` is a typo of: one edit away (two for names of 10+ letters), one best candidate."""
+    allowed = 2 if len(phrase) >= 10 else 1
+    candidates = difflib.get_close_matches(phrase, names, n=5, cutoff=_FUZZY_CUTOFF)
+    scored = sorted((typo_distance(phrase, name), name) for name in candidates)
+    if not scored or scored[0][0] > allowed:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None  # two names equally close: no guess
+    return scored[0][1]
 
 
 @functools.lru_cache(maxsize=1)

@@ -63,21 +63,27 @@ _ROLES = (
     r"monteur|parttimer|fulltimer|medewerker|medewerkster|werknemer|collega|kracht|hulp|assistent|assistente|"
     r"oproepkracht|invalkracht|zzp'?er|freelancer|vakman|leerling|boekhouder|verkoper|verkoopster|"
     r"timmerman|kapster|kapper|chauffeur|monteurs|administratief medewerker|secretaresse|meid|jongen|persoon|"
-    r"werkvoorbereider|uitvoerder|schilder|loodgieter|elektricien|kok|bezorger|man"
+    r"werkvoorbereider|uitvoerder|schilder|loodgieter|elektricien|kok|bezorger|man|maat|compagnon|vennoot|partner|"
+    r"zakenpartner|kompaan|kapper|medevennoot"
 )
-_NAMED_PERSON = re.compile(rf"\b(?:(?:mijn|m'n|mn|onze)\s+(?:{_RELATIVES})|een\s+(?:\w+\s+)?(?:{_ROLES}))\b")
+_NAMED_PERSON = re.compile(
+    rf"\b(?:(?:mijn|m'n|mn|onze)\s+(?:{_RELATIVES})|een\s+(?:\w+\s+)?(?:{_ROLES})|"
+    r"de\s+(?:eigenaar|eigenaresse|baas|directeur|ondernemer))\b"
+)
 _SELF = r"(?:ik|ikzelf|mij|mijzelf|mezelf|mn eigen|mijn persoon)"
 _SELF_ADDED = re.compile(
     rf"\b{_SELF}\s*(?:,|en|plus|met)\s|(?:\b(?:en|plus)|,)\s*{_SELF}\b|\b(?:naast|behalve|buiten|plus)\s+{_SELF}\b"
 )
 _SELF_INCLUDED = re.compile(
     rf"\b(?:inclusief|incl|inc|met)\s+{_SELF}\b(?!\s+(?:en|plus|,))|\b{_SELF}\s+(?:meegeteld|inbegrepen|erbij)\b|"
-    rf"\b1\s+(?:persoon|man|mens)\s*,?\s*{_SELF}\b"
+    rf"\b1\s*(?:(?:persoon|man|mens)\s*)?[,:]?\s*(?:namelijk\s+)?{_SELF}\b"
 )
 _SOLO = re.compile(
     r"\b(?:zzp(?:'?er)?|zelfstandige zonder personeel|eenmanszaak|eenmanbedrijf|alleen (?:ik|mezelf|mijzelf|ikzelf)|"
     r"(?:ik )?in (?:mijn|m'n) eentje|ik werk\b[^,.]*\balleen|ik ben alleen|solo|alleen maar ik|gewoon ik|alles zelf|"
-    r"geen (?:personeel|medewerkers|werknemers|mensen in dienst)|alleen mij|niemand|ik alleen|just me)\b"
+    r"geen (?:personeel|medewerkers|werknemers|mensen in dienst)|zonder personeel|alleen mij|niemand|ik alleen|"
+    r"just me|eenpitter|ik ben de enige|alleen ikke|ikke alleen|gewoon (?:ik|mezelf|mijzelf|ikke)|"
+    r"(?:sta|werk|doe) (?:er |het )?alleen|in mijn uppie|in m'n uppie|helemaal alleen)\b"
 )
 _TOTAL = re.compile(r"\b(?:in totaal|totaal|samen|met z'?n allen|allemaal)\b")
 _LATER = re.compile(r"\b(?:nu|inmiddels|tegenwoordig|momenteel|dit jaar|op dit moment|maar|sinds kort|straks niet)\b")
@@ -138,6 +144,9 @@ def _counts(text: str) -> tuple[float, float]:
     tokens = _TOKEN.findall(text)
     people = interns = 0.0
     for i, token in enumerate(tokens):
+        if token == "een" and i + 1 < len(tokens) and _INTERN.match(tokens[i + 1]):
+            interns += 1
+            continue
         value = _number(token)
         if value is None or value <= 0:
             continue
@@ -167,7 +176,9 @@ def parse_headcount(text: str) -> int | None:
     Args:
         text: the entrepreneur's answer, e.g. "ik en vier monteurs".
     """
-    folded = strip_accents(text).replace("+", " plus ").replace("&", " en ").replace("±", " ongeveer ")
+    folded = re.sub(r"\b(?:één|eén|éen)\b", " 1 ", text.lower())
+    folded = strip_accents(folded).replace("+", " plus ").replace("&", " en ").replace("±", " ongeveer ")
+    folded = re.sub(r"\b\d+\s*[/:]\s*\d+\b", " ", folded)  # 24/7, 9:00
     folded = re.sub(r"\b(?:een\s+)?(?:man|stuk|mannetje|persoon|stuks)\s+of\b", " ongeveer ", folded)
     folded = re.sub(r"\b(?:zo'?n|rond de|ongeveer|circa|ca|plm|pakweg|ruim|bijna|zo een)\b\.?", " ", folded)
     folded = re.sub(r"\s+", " ", folded).strip()

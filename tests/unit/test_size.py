@@ -33,3 +33,19 @@ def test_no_headcount_is_no_guess(text):
 )
 def test_word_to_number(word, value):
     assert word_to_number(word) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("8 vaste krachten en 4 oproepkrachten", 12), ("twee vennoten en vijf man personeel", 7),
+        ("ik, mijn vader en een monteur", 3), ("naast mij nog 3 mensen", 4), ("3 fte plus ikzelf", 4),
+        ("3 vestigingen, in totaal 48 mensen", 48), ("20 mensen inclusief 4 stagiairs", 16),
+        ("10 mensen waarvan 6 parttime", 10), ("vorig jaar 12, dit jaar 17", 17), ("15 fte maar 20 mensen", 20),
+        ("al 25 jaar een familiebedrijf met 6 mensen", 6), ("24/7 bereikbaar, we zijn met 16", 16),
+        ("ik en een stagiair", 1), ("één, ikzelf", 1), ("ik ben een eenpitter", 1), ("driehonderdvijftig", 350),
+        ("de eigenaar en 3 kappers", 4),
+    ],
+)  # fmt: skip
+def test_groups_totals_and_time(text, count):
+    assert parse_headcount(text) == count
