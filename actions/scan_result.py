@@ -1,4 +1,8 @@
-"""The scan result: phase, focus topics, subsidy and the adviser offer."""
+"""The scan result: phase and focus topics.
+
+The subsidy and the adviser offer follow with the loket advice (actions/loket.py),
+once the bot knows where the firm is: subsidies differ per region.
+"""
 
 from __future__ import annotations
 
@@ -34,11 +38,5 @@ class ActionScanResultaat(Action):
         fill = phase_fill(result)
         dispatcher.utter_message(response="utter_scan_fase_tussen" if result.between else "utter_scan_fase", **fill)
         dispatcher.utter_message(response="utter_scan_focus", **focus_fill(result))
-        if result.subsidy:
-            dispatcher.utter_message(
-                response="utter_scan_subsidie",
-                subsidie_naam=result.subsidy.name,
-                subsidie_doel=result.subsidy.purpose,
-            )
         dispatcher.utter_message(response="utter_scan_indicatie")
         return [SlotSet("fase", result.phase.id)]

@@ -74,9 +74,7 @@ ALIASES: dict[str, str] = {
     "noordoost friesland": "Noardeast-Fryslân",
 }
 # A place followed by one of these is abroad ("Hasselt, in België").
-_ABROAD = frozenset(
-    {"belgie", "duitsland", "frankrijk", "buitenland", "vlaanderen", "engeland", "spanje", "polen"}
-)
+_ABROAD = frozenset({"belgie", "duitsland", "frankrijk", "buitenland", "vlaanderen", "engeland", "spanje", "polen"})
 PROVINCE_ALIASES: dict[str, str] = {
     "friesland": "Fryslân",
     "fryslan": "Fryslân",

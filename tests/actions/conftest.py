@@ -32,7 +32,12 @@ def make_tracker(
 ) -> Tracker:
     """A tracker whose latest user message is `text`; `candidates` are slot values the
     form's extraction just set (the events a FormValidationAction validates)."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "entities": entities or [],
+    }
     events: list[dict[str, Any]] = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": text, "parse_data": latest},

@@ -53,7 +53,7 @@ def test_whole_scan_with_buttons_free_text_and_interruptions(bot):
     result_text = texts(result)
     assert "Je bedrijf zit" in result_text
     assert "indicatie" in result_text
-    assert any(b["payload"] == "/ask_human" for m in result for b in m.get("buttons", []))
+    assert "Waar zit je bedrijf?" in result_text  # the firm questions follow the result
 
     tracker = bot.tracker(sender)
     slots = tracker["slots"]
@@ -62,7 +62,58 @@ def test_whole_scan_with_buttons_free_text_and_interruptions(bot):
         "scan_veiligheid": "B", "scan_ai": "A", "scan_strategie": "A",
     }  # fmt: skip
     assert slots["fase"] == "starten"
-    assert tracker["active_loop"] in ({}, None) or tracker["active_loop"].get("name") is None
+    assert tracker["active_loop"]["name"] == "bedrijf_form"
+
+
+def test_loket_after_the_scan_with_an_ambiguous_place_and_a_change_of_mind(bot):
+    sender = "e2e-loket"
+    bot.say(sender, "/start_scan")
+    for letter in "CCCBCDC":
+        reply = bot.say(sender, answer_payload(letter))
+    assert "Waar zit je bedrijf?" in texts(reply)
+
+    which = bot.say(sender, "we zitten in Hengelo")
+    assert "meer plaatsen die Hengelo heten" in texts(which)
+    payloads = [b["payload"] for m in which for b in m.get("buttons", [])]
+    assert '/inform_location{"gemeentecode": "GM0164"}' in payloads
+
+    size_question = bot.say(sender, '/inform_location{"gemeentecode": "GM0164"}')
+    assert "Hengelo (O.)" in texts(size_question) and "Met hoeveel mensen" in texts(size_question)
+
+    advice = bot.say(sender, "ik en vier monteurs")
+    advice_text = texts(advice)
+    assert "Ik noteer: 5" in advice_text
+    assert "Jouw loket: Novel-T" in advice_text and "https://www.novelt.com" in advice_text
+    assert "Over subsidies en regelingen in jouw regio kan Novel-T je adviseren." in advice_text
+    assert [b["title"] for m in advice for b in m.get("buttons", [])] == ["Ja, breng me in contact", "Nee, dank je"]
+    slots = bot.tracker(sender)["slots"]
+    assert (slots["gemeente"], slots["provincie"], slots["aantal_medewerkers"], slots["loket"]) == (
+        "Hengelo (O.)", "Overijssel", 5, "novel_t",
+    )  # fmt: skip
+
+    moved = texts(bot.say(sender, "we zitten eigenlijk in Emmen"))
+    assert "Ik noteer: gemeente Emmen (Drenthe)." in moved
+    assert "Jouw loket: Ik Ben Drents Ondernemer (IBDO)" in moved
+    assert "IT Hub" in moved  # the Drenthe partner for the phase funderen
+    assert "Subsidie Digitale en AI-gereedheid Mkb Drenthe" in moved
+    assert bot.tracker(sender)["slots"]["loket"] == "ibdo"
+
+
+def test_unknown_place_is_asked_again_and_nothing_is_stored(bot):
+    sender = "e2e-onbekend"
+    bot.say(sender, "welk loket past bij mij?")
+    reply = texts(bot.say(sender, "we zitten in Antwerpen"))
+    assert "Die plaats ken ik niet" in reply and "Waar zit je bedrijf?" in reply
+    slots = bot.tracker(sender)["slots"]
+    assert (slots["gemeente"], slots["provincie"]) == (None, None)
+    reply = texts(bot.say(sender, "ergens in Overijssel"))
+    assert "Ik noteer: provincie Overijssel." in reply and "Met hoeveel mensen" in reply
+    choice = bot.say(sender, "12")
+    assert [b["title"] for m in choice for b in m.get("buttons", [])] == [
+        "Novel-T", "Kennispoort Regio Zwolle", "Ondernemershuis Stedendriehoek",
+    ]  # fmt: skip
+    advice = texts(bot.say(sender, '/inform{"loket_keuze": "kennispoort"}'))
+    assert "Jouw loket: Kennispoort Regio Zwolle" in advice
 
 
 def test_stop_keeps_answers_and_restart_clears_them(bot):
