@@ -54,6 +54,17 @@ def located(tracker: Tracker, text: str) -> Location:
     return gazetteer().locate(text).within(tracker.get_slot(PROVINCIE))
 
 
+def read_location(tracker: Tracker, text: str) -> tuple[Dict[str, Any], Location]:
+    """Slots for a certain location in the latest message (a candidate button or text), and what was found."""
+    code = latest_entity(tracker, MUNICIPALITY_ENTITY)
+    municipality = gazetteer().municipality(code) if code else None
+    if municipality:
+        location = Location((municipality,), municipality.province, municipality.name)
+    else:
+        location = located(tracker, text)
+    return location_slots(location), location
+
+
 def confirm_location(dispatcher: CollectingDispatcher, slots: Dict[str, Any]) -> None:
     """Say what was noted: the municipality, or the province only."""
     if slots.get(GEMEENTE):
@@ -91,20 +102,13 @@ class ValidateBedrijfForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         """A municipality (or a province only); an ambiguous name is asked again with buttons."""
-        code = latest_entity(tracker, MUNICIPALITY_ENTITY)
-        municipality = gazetteer().municipality(code) if code else None
-        if municipality:
-            slots: Dict[str, Any] = {GEMEENTE: municipality.name, PROVINCIE: municipality.province}
-            confirm_location(dispatcher, slots)
-            return {**slots, LOKET: None}
         text = str(slot_value or "").strip()
-        if text.startswith("/"):
+        slots, location = read_location(tracker, text)
+        if not slots and text.startswith("/"):
             dispatcher.utter_message(response="utter_default")
             return {GEMEENTE: None}
-        location = located(tracker, text)
         size = headcount_in_passing(text)
         extra = {AANTAL: size} if size else {}
-        slots = location_slots(location)
         if slots:
             confirm_location(dispatcher, slots)
             return {**slots, **extra, LOKET: None}

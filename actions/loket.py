@@ -9,11 +9,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.firm_form import confirm_location, known_firm, latest_entity, located
-from bot.firm.facts import AANTAL, GEMEENTE, LOKET, PROVINCIE, headcount_in_passing, location_slots
-from bot.firm.location import gazetteer
+from actions.firm_form import confirm_location, known_firm, read_location
+from bot.firm.facts import AANTAL, GEMEENTE, LOKET, PROVINCIE, headcount_in_passing
 from bot.firm.size import parse_headcount
-from bot.loket.presentation import MUNICIPALITY_ENTITY, advice
+from bot.loket.presentation import advice
 from bot.loket.registry import get_registry
 from bot.loket.routing import route_firm
 from bot.scan.content import get_content
@@ -62,13 +61,9 @@ class ActionBedrijfWijzigen(Action):
         intent = tracker.get_intent_of_latest_message()
         slots: Dict[str, Any] = {}
 
-        code = latest_entity(tracker, MUNICIPALITY_ENTITY)
-        municipality = gazetteer().municipality(code) if code else None
-        location = located(tracker, text)
-        if municipality:
-            slots.update({GEMEENTE: municipality.name, PROVINCIE: municipality.province})
-        elif location_slots(location):
-            slots.update(location_slots(location))
+        found, location = read_location(tracker, text)
+        if found:
+            slots.update(found)
         elif location.ambiguous:
             slots.update({GEMEENTE: None, PROVINCIE: None})  # action_ask_gemeente asks which one
         elif intent == "inform_location":
@@ -105,3 +100,8 @@ class ActionBedrijfTerug(Action):
             return [SlotSet(AANTAL, None), SlotSet(LOKET, None)]
         dispatcher.utter_message(response="utter_bedrijf_terug_eerste_vraag")
         return []
+
+
+# The action server imports this module at start-up: a broken registry stops it there,
+# naming the entry and field, and the place names are indexed before the first message.
+get_registry()

@@ -321,11 +321,8 @@ class Gazetteer:
 
     def _result(self, codes: set[str], place: str | None, hint: str | None) -> Location:
         municipalities = tuple(sorted((self.by_code[c] for c in codes), key=lambda m: m.name))
-        if hint and len(municipalities) > 1:
-            narrowed = tuple(m for m in municipalities if m.province == hint)
-            municipalities = narrowed or municipalities
         provinces = {m.province for m in municipalities}
-        return Location(municipalities, provinces.pop() if len(provinces) == 1 else None, place)
+        return Location(municipalities, provinces.pop() if len(provinces) == 1 else None, place).within(hint)
 
 
 def typo_distance(a: str, b: str) -> int:

@@ -159,12 +159,10 @@ def _counts(text: str) -> tuple[float, float]:
             if nxt in {",", ";", "en", "plus", "maar", "of"}:
                 break
             following.append(nxt)
-        if following and (following[0] in _NOT_PEOPLE or any(w in {"%", "procent"} for w in following[:1])):
+        if following and following[0] in _NOT_PEOPLE:
             continue
         if any(_INTERN.match(w) for w in following):
             interns += value
-            continue
-        if following and following[0] in {"jaar", "jaren"}:
             continue
         people += value
     return people, interns

@@ -151,6 +151,18 @@ class _Reader:
         if unknown:
             raise self.fail(where, f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
 
+    def entry(
+        self, item: Any, where: str, kind: str, allowed: set[str], taken: set[str]
+    ) -> tuple[str, Mapping[str, Any], str]:
+        """An entry's id, its fields and how errors name it; unknown fields and reused ids fail."""
+        entry = self.mapping(item, where)
+        entry_id = self.identifier(entry, "id", where)
+        where = f"{kind} '{entry_id}'"
+        self.known_allowed(entry, where, allowed)
+        if entry_id in taken:
+            raise self.fail(where, "the id is used twice")
+        return entry_id, entry, where
+
     def size_limits(self, data: Mapping[str, Any], where: str) -> tuple[int | None, int | None]:
         low = self.count(data, "min_medewerkers", where)
         high = self.count(data, "max_medewerkers", where)
@@ -190,13 +202,7 @@ def parse_registry(
 
     lokets: dict[str, Loket] = {}
     for i, item in enumerate(r.sequence(doc.get("lokets"), "lokets")):
-        where = f"lokets[{i}]"
-        entry = r.mapping(item, where)
-        loket_id = r.identifier(entry, "id", where)
-        where = f"loket '{loket_id}'"
-        r.known_allowed(entry, where, _LOKET_FIELDS)
-        if loket_id in lokets:
-            raise r.fail(where, "the id is used twice")
+        loket_id, entry, where = r.entry(item, f"lokets[{i}]", "loket", _LOKET_FIELDS, set(lokets))
         website = entry.get("website")
         if website is not None and (not isinstance(website, str) or not website.startswith("https://")):
             raise r.fail(f"{where}, field 'website'", f"must be an https:// address or null, not {website!r}")
@@ -247,13 +253,7 @@ def parse_registry(
 
     routes: list[Route] = []
     for i, item in enumerate(r.sequence(doc.get("routes"), "routes")):
-        where = f"routes[{i}]"
-        entry = r.mapping(item, where)
-        route_id = r.identifier(entry, "id", where)
-        where = f"route '{route_id}'"
-        r.known_allowed(entry, where, _ROUTE_FIELDS)
-        if any(route.id == route_id for route in routes):
-            raise r.fail(where, "the id is used twice")
+        route_id, entry, where = r.entry(item, f"routes[{i}]", "route", _ROUTE_FIELDS, {x.id for x in routes})
         route_provinces = None
         if "provincies" in entry:
             route_provinces = frozenset(r.sequence(entry["provincies"], f"{where}, field 'provincies'"))
