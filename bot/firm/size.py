@@ -49,14 +49,52 @@ _NOT_PEOPLE = frozenset(
         "jaar", "jaren", "jr", "uur", "uren", "uurtjes", "dag", "dagen", "week", "weken", "maand", "maanden",
         "keer", "vestiging", "vestigingen", "winkel", "winkels", "filiaal", "filialen", "locatie", "locaties",
         "kantoor", "kantoren", "bus", "bussen", "busjes", "auto", "autos", "auto's", "wagens", "vrachtwagens",
-        "machines", "klanten", "euro", "procent", "%", "m2", "meter", "km", "kilometer", "projecten",
+        "machines", "klanten", "klant", "patient", "client", "restaurant", "moment", "procent", "cent",
+        "talent", "euro",
+        "%", "m2", "meter", "km", "kilometer", "projecten",
         "producten", "ton", "minuten", "bedrijven", "zaken", "panden", "bv", "bv's", "vierkante", "kwartaal",
-        "miljoen", "duizend", "per", "x",
+        "miljoen", "duizend", "per", "x", "m", "stuks", "plaatsen", "plekken", "kamers", "bedden",
+        "stoelen", "tafels", "groepen", "klassen", "patienten", "clienten", "gasten", "bezoekers", "gebruikers",
+        "volgers", "leveranciers", "abonnees", "kinderen", "leerlingen", "studenten", "cursisten", "bewoners",
+        "huurders", "kopers", "computers", "laptops", "printers", "containers", "trekkers", "campers", "scooters",
+        "tractoren", "kranen", "heftrucks", "koeien", "varkens", "kippen", "paarden", "dieren", "boten", "orders",
+        "bestellingen", "pakketten", "aanhangers", "steigers", "ladders", "trailers", "boilers", "bonnen",
+        "woningen", "huizen", "hectare", "ha", "liter", "kilo", "kg", "sterren",
+        "generatie", "generaties", "e", "foto's", "video's", "menu's", "radio's", "pizza's", "taxi's", "ste", "de",
+        "januari", "februari", "maart", "april", "mei", "juni", "juli",
+        "augustus", "september", "oktober", "november", "december",
+    }
+)  # fmt: skip
+_THING_SUFFIX = re.compile("(?:" + "|".join(sorted((w for w in _NOT_PEOPLE if len(w) >= 5), key=len)) + ")$")
+# Words for people after a number: "8 man", "3 tandartsen", "2 zaterdaghulpen".
+_PEOPLE_WORDS = frozenset(
+    {
+        "man", "mensen", "personen", "persoon", "koppen", "fte", "fte's", "ftes", "personeel", "vrouwen", "jongens",
+        "meiden", "meisjes", "dames", "heren", "zonen", "zoons", "dochters", "broers", "zussen", "vennoten",
+        "partners", "eigenaren", "collega's", "collegas", "knechten", "knecht", "maatjes", "koks", "gezellen",
+        "teamleden", "personeelsleden", "stafleden", "werkzoekenden", "verpleegkundigen", "docenten", "mannen",
+        "mensjes", "zielen", "maten", "maats",
+        "handen", "vaklieden", "vaklui", "krachten", "kracht", "vrouw", "meid", "jongen",
+        "dame", "heer", "zoon", "dochter", "broer", "zus", "vennoot", "partner", "collega", "fysio's", "fysios",
+    }
+)  # fmt: skip
+_PEOPLE_SUFFIX = re.compile(
+    r"(?:ers|eurs|sters|isten|anten|enten|entes|aars|artsen|mannen|lui|lieden|krachten|hulpen|hulpjes|genoten|"
+    r"kundigen|ici|ici's|kers|ers'?s|aar|eur|ster|ist|ant|ent|ente|arts|kracht|hulp|genoot|eigenaresse|peuten)$"
+)
+# Words after a number that leave it a plain count: "we zijn met 12 en ...", "16 in totaal".
+_FUNCTION_WORDS = frozenset(
+    {
+        "in", "op", "bij", "met", "zijn", "is", "we", "wij", "nu", "die", "dat", "totaal", "samen", "maar", "hier",
+        "daar", "er", "allemaal", "inclusief", "incl", "waarvan", "exclusief", "excl", "plus", "vast", "vaste",
+        "fulltime", "parttime", "en", "ongeveer", "of", "zo", "dus", "ofzo", "gemiddeld", "werkzaam",
+        "actief", "aan", "hele", "ik", "mezelf", "mijzelf", "ikzelf", "mij", "personeelsleden",
     }
 )  # fmt: skip
 # People named without a number, counted once each: "mijn vrouw", "een monteur".
 _RELATIVES = (
-    r"vrouw|man|partner|compagnon|zaakpartner|vennoot|broer|zus|zoon|dochter|vader|moeder|schoonzoon|"
+    r"vrouw|man|partner|compagnon|compagon|kompagnon|zaakpartner|schoonvader|schoonmoeder|oom|tante|opa|oma"
+    r"|vennoot|broer|zus|zoon|dochter|vader|moeder|schoonzoon|"
     r"schoondochter|neef|nicht|zwager|schoonzus|echtgenote|echtgenoot|vriendin|vriend|collega|maat"
 )
 _ROLES = (
@@ -64,35 +102,54 @@ _ROLES = (
     r"oproepkracht|invalkracht|zzp'?er|freelancer|vakman|leerling|boekhouder|verkoper|verkoopster|"
     r"timmerman|kapster|kapper|chauffeur|monteurs|administratief medewerker|secretaresse|meid|jongen|persoon|"
     r"werkvoorbereider|uitvoerder|schilder|loodgieter|elektricien|kok|bezorger|man|maat|compagnon|vennoot|partner|"
-    r"zakenpartner|kompaan|kapper|medevennoot"
+    r"zakenpartner|kompaan|kapper|medevennoot|knecht|maatje|gezel|hulpje"
 )
 _NAMED_PERSON = re.compile(
     rf"\b(?:(?:mijn|m'n|mn|onze)\s+(?:{_RELATIVES})|een\s+(?:\w+\s+)?(?:{_ROLES})|"
+    r"een\s+\w+(?:hulp|kracht|medewerker|medewerkster|monteur|werker|verkoper|verkoopster|chauffeur|man)|"
     r"de\s+(?:eigenaar|eigenaresse|baas|directeur|ondernemer))\b"
 )
+# Pairs named without a number: "mijn ouders" are two people.
+_PAIR = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+(?:schoon)?ouders\b")
 _SELF = r"(?:ik|ikzelf|mij|mijzelf|mezelf|mn eigen|mijn persoon)"
 _SELF_ADDED = re.compile(
-    rf"\b{_SELF}\s*(?:,|en|plus|met)\s|(?:\b(?:en|plus)|,)\s*{_SELF}\b|\b(?:naast|behalve|buiten|plus)\s+{_SELF}\b"
+    rf"\b{_SELF}\s*(?:,|en|plus|met)\s|(?:\b(?:en|plus)|,)\s*{_SELF}\b|\b(?:naast|behalve|buiten|plus|zonder)\s+{_SELF}\b|"
+    r"^samen met (?:mijn|m'n|mn)\b"
+)
+# An employer counting their staff ("ik heb twee mensen in dienst", "ik heb vier collega's"),
+# read on the whole answer, also when the count itself comes after "nu".
+_EMPLOYER = re.compile(
+    rf"\bik heb\s+(?:nog\s+|zelf\s+)?(?:een|1)\s+(?:\w+\s+)?(?:{_ROLES})\b|"
+    r"\bik\b[^.]*\bmet\s+\d+\s+(?:\w+\s+){0,2}erbij\b|"
+    r"\bik heb\s+(?:nog\s+|zelf\s+)?[\w.,]+\s+(?:\w+\s+)?(?:mensen|medewerkers|medewerksters|werknemers|collega'?s|"
+    r"personeelsleden|krachten|man personeel)\b|\bik heb\b[^,.]*\bin dienst\b|"
+    r"\b(?:werk|help|draai) zelf (?:ook )?mee\b|"
+    r"\b(?:eerst|vroeger) alleen\b[^.]*\b(?:erbij|bijgekomen|aangenomen)\b|"
+    r"\bik\b[^,.]*\b(?:sta|werk|zit|run|draai|leid|doe)\b[^,.]*\bmet\s+(?:mijn|m'n|mn|\d+|een|twee|drie|vier|vijf|zes)\b|"
+    r"\bik\b[^.]*\bheb\b[^,.]*\b(?:in dienst|personeel)\b|\bik als (?:eigenaar|eigenaresse|baas|directeur)\b"
 )
 _SELF_INCLUDED = re.compile(
     rf"\b(?:inclusief|incl|inc|met)\s+{_SELF}\b(?!\s+(?:en|plus|,))|\b{_SELF}\s+(?:meegeteld|inbegrepen|erbij)\b|"
-    rf"\b1\s*(?:(?:persoon|man|mens)\s*)?[,:]?\s*(?:namelijk\s+)?{_SELF}\b"
+    rf"\b1\s*(?:(?:persoon|man|mens)\s*)?[,:]?\s*(?:namelijk\s+)?{_SELF}\b|"
+    r"\bik ben er (?:een|1|eentje) van\b|(?<!\ben )(?<!plus )\b(?:met )?(?:mij|mijzelf|mezelf) erbij\b"
 )
 _SOLO = re.compile(
     r"\b(?:zzp(?:'?er)?|zelfstandige zonder personeel|eenmanszaak|eenmanbedrijf|alleen (?:ik|mezelf|mijzelf|ikzelf)|"
     r"(?:ik )?in (?:mijn|m'n) eentje|ik werk\b[^,.]*\balleen|ik ben alleen|solo|alleen maar ik|gewoon ik|alles zelf|"
     r"geen (?:personeel|medewerkers|werknemers|mensen in dienst)|zonder personeel|alleen mij|niemand|ik alleen|"
-    r"just me|eenpitter|ik ben de enige|alleen ikke|ikke alleen|gewoon (?:ik|mezelf|mijzelf|ikke)|"
+    r"just me|eenpitter|ik ben de enige|alleen ikke|ikke alleen|gewoon (?:ik|ikzelf|mezelf|mijzelf|ikke)|"
+    r"(?:alleen )?ondergetekende(?: alleen)?|(?:mijn|de) enige (?:werknemer|medewerker|personeelslid)|"
+    r"bestaat uit (?:alleen )?(?:mij|mijzelf|mezelf)|enige (?:werknemer|medewerker|personeelslid)|"
     r"(?:sta|werk|doe) (?:er |het )?alleen|in mijn uppie|in m'n uppie|helemaal alleen)\b"
 )
-_TOTAL = re.compile(r"\b(?:in totaal|totaal|samen|met z'?n allen|allemaal)\b")
+_TOTAL = re.compile(r"\b(?:in totaal|totaal|samen(?! met)|met z'?n allen|allemaal)\b")
 _LATER = re.compile(r"\b(?:nu|inmiddels|tegenwoordig|momenteel|dit jaar|op dit moment|maar|sinds kort|straks niet)\b")
 _RANGE = re.compile(
     r"\b(?:tussen\s+(?:de\s+)?(\d+)\s+en\s+(\d+)|(\d+)\s*(?:-|tot|a|à|of)\s*(\d+))\b(?!\s*(?:jaar|uur|dagen|%))"
 )
 _WORD_RANGE = re.compile(r"\b(?:tussen\s+(?:de\s+)?)?([a-z]+)\s+(?:tot|a|à|of|en)\s+([a-z]+)\b")
 _YEAR_CONTEXT = frozenset({"sinds", "in", "vanaf", "uit", "na", "voor", "tot", "per", "jaar", "van", "begin", "eind"})
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+(?:'[a-z]+)?|[,;%]")
+_TOKEN = re.compile(r"\d+(?:e|ste|de)\b|\d+(?:[.,]\d+)?|[a-z]+\d*(?:'[a-z]+)?|[,;%]")
 
 
 def word_to_number(word: str) -> int | None:
@@ -133,16 +190,42 @@ def _middle(low: float, high: float) -> int | None:
 
 
 def _number(token: str) -> float | None:
+    if re.fullmatch(r"\d+(?:e|ste|de)", token):  # an ordinal: "de 3e generatie"
+        return None
     if token[0].isdigit():
         return float(token.replace(",", "."))
     value = word_to_number(token)
     return None if value is None or token == "een" else float(value)
 
 
+def _compound(match: re.Match[str]) -> str:
+    """Collective compounds: "een tiental" → "10", "een driekoppig team" → "in totaal 3 mensen"."""
+    value = word_to_number(match.group(1))
+    if value is None or value <= 1:  # "eenmanszaak" is read as a solo phrasing
+        return match.group(0)
+    return f"in totaal {value} mensen" if match.group(2) != "tal" else f"{value}"
+
+
+def _is_thing(word: str) -> bool:
+    """A noun that is not people: "jaar", also in compounds ("behandelkamers", "bestelbussen")."""
+    return word in _NOT_PEOPLE or bool(_THING_SUFFIX.search(word))
+
+
+def _is_people_noun(word: str) -> bool:
+    return not _is_thing(word) and (word in _PEOPLE_WORDS or bool(_PEOPLE_SUFFIX.search(word)))
+
+
 def _counts(text: str) -> tuple[float, float]:
-    """People and interns counted with a number in `text`: (people, interns)."""
+    """People and interns counted with a number in `text`: (people, interns).
+
+    A number followed by a word for people ("8 man", "3 vaste krachten", "2 tandartsen") or
+    by nothing in particular ("we zijn met 12", "3 op kantoor") counts. A number followed by
+    another noun ("40 keukens per jaar", "150 plaatsen") counts only when no number in the
+    text comes with a word for people.
+    """
     tokens = _TOKEN.findall(text)
-    people = interns = 0.0
+    people = other = interns = 0.0
+    about_people = False
     for i, token in enumerate(tokens):
         if token == "een" and i + 1 < len(tokens) and _INTERN.match(tokens[i + 1]):
             interns += 1
@@ -156,16 +239,113 @@ def _counts(text: str) -> tuple[float, float]:
                 continue
         following = []
         for nxt in tokens[i + 1 : i + 4]:
-            if nxt in {",", ";", "en", "plus", "maar", "of"}:
+            if nxt in {",", ";", "en", "plus", "maar", "of"} or _number(nxt) is not None:
                 break
             following.append(nxt)
-        if following and following[0] in _NOT_PEOPLE:
+        if following and _is_thing(following[0]):
             continue
         if any(_INTERN.match(w) for w in following):
             interns += value
             continue
-        people += value
-    return people, interns
+        said_of_people = (
+            before == "met" and i >= 2 and tokens[i - 2] in {"zijn", "zitten", "werken", "staan", "wij", "we"}
+        )
+        if said_of_people or any(_is_people_noun(w) for w in following):
+            about_people = True
+            people += value
+        elif not following or following[0] in _FUNCTION_WORDS:
+            people += value
+        else:
+            other += value
+    return (people if about_people else people + other), interns
+
+
+_FTE = re.compile(r"\b\d+(?:[.,]\d+)?\s*fte(?:'?s)?\b|\b[a-z]+\s+fte(?:'?s)?\b")
+_INTERN_INCLUDED = re.compile(
+    r"\b(?:inclusief|incl|met)\s+(?:de|onze|ons|een|1)?\s*stagiaire?\b(?!s)|\bstagiaire?\s+(?:erbij|meegeteld|meegerekend)"
+)
+
+
+def _normalise(folded: str) -> str:
+    """Rewrites phrasings whose numbers are not simply people into ones that are."""
+    # Numbers that are never headcounts: phone numbers, postcodes, dates, times, house numbers.
+    folded = re.sub(r"(?:\+31|\b0)\d[\d -]{7,}\d\b", " ", folded)
+    folded = re.sub(r"\b\d{4}\s?[a-z]{2}\b", " ", folded)
+    folded = re.sub(
+        r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+        r"november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b",
+        " ",
+        folded,
+    )
+    folded = re.sub(
+        r"\b\w+(?:straat|weg|laan|plein|markt|dijk|kade|gracht|singel|steeg|pad|dreef|hof|erf)\s+\d+[a-z]?\b",
+        " ",
+        folded,
+    )
+    folded = re.sub(r"\b(?:van\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:tot|-)\s*\d{1,2}[:.]\d{2}\b", " ", folded)
+    folded = re.sub(r"\bikk+e?\b", "ik", folded)
+    folded = re.sub(r"\bik ben (?:de |het )?(?:eigenaar|eigenaresse|baas|directeur|oprichter)\b", " ik ", folded)
+    folded = re.sub(r"\b\d{1,2}:\d{2}\b", " ", folded)  # 9:00
+    folded = re.sub(r"\b(?:open|geopend)\b([^.]*?)\bvan\s+\d{1,2}\s*(?:tot|-)\s*\d{1,2}\b", r" open \1 ", folded)
+    folded = re.sub(
+        r"\b(?:mijn|m'n|mn)\s+(\w+)\s+is\s+\d{2}\b(?!\s*(?:mensen|man|medewerkers|personen))", r" mijn \1 ", folded
+    )
+    folded = re.sub(r"\bteam van (\w+)\b", r"team van \1 mensen", folded)
+    folded = _MULTIPLIED.sub(_multiply, folded)
+    # Opening hours, ages and ranges of time: "open van 9 tot 18 uur", "ik ben 58".
+    folded = re.sub(
+        r"\b(?:van\s+)?\d+\s*(?:tot|-)\s*\d+\s*(?:uur|u)\b|\b(?:om|vanaf|tot)\s+\d+\s*(?:uur|u)\b", " ", folded
+    )
+    folded = re.sub(r"\bik ben (?:zelf )?\d{2}\b(?!\s*(?:mensen|man|medewerkers|personen))", " ik ben ", folded)
+    # Two people said as one: "wij tweeen", "man en vrouw".
+    folded = re.sub(
+        r"\b(?:wij|we|ons|jullie)\s+(tweeen|drieen|vieren|vijven|zessen)\b",
+        lambda m: f" {_COLLECTIVE[m.group(1)]} mensen ",
+        folded,
+    )
+    folded = re.sub(r"\b(?:man en vrouw|vrouw en man|echtpaar|echtelieden)\b", " 2 mensen ", folded)
+    # A change: "gegroeid van drie naar 11 mensen" keeps what comes after "naar".
+    folded = re.sub(r"\bvan\s+[\w.,]+\s+(?:\w+\s+)?naar\b", " nu ", folded)
+    # "twee, drie man" is a range.
+    folded = re.sub(r"\b([a-z]+|\d+),\s*([a-z]+|\d+)\s+(man|mensen|medewerkers|personen)\b", _adjacent_range, folded)
+    # Collectives in one word: "een tiental", "een driekoppig team", "een tweemansbedrijf".
+    folded = re.sub(r"\b(?:een\s+)?([a-z]+?)(tal|koppige?|mans(?:bedrijf|zaak|bedrijfje|zaakje)?)\b", _compound, folded)
+    # "om precies te zijn": the exact number wins over the rough one before it.
+    exact = re.search(r"([^,;]*)\b(?:om precies te zijn|precies gezegd|exact)\b", folded)
+    if exact and sum(_counts(exact.group(1))) > 0:
+        folded = exact.group(1)
+    # People and fte both named: the people count.
+    without_fte = _FTE.sub(" ", re.sub(r"\bin fte'?s?\s+(\d+)", r"\1 fte", folded))
+    if without_fte != folded and _counts(without_fte)[0] > 0:
+        folded = without_fte
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+_MULTIPLIED = re.compile(
+    r"\b(\w+)\s+(?:vestigingen|winkels|locaties|filialen|zaken|ploegen|teams|salons|restaurants)\b[^.\d]*?"
+    r"\b(?:met elk|elk met|met ieder|ieder met|met in elke? \w+|in elke? \w+(?: staan| werken| zitten)?|"
+    r"per (?:vestiging|winkel|locatie|filiaal|ploeg|team|salon|zaak))\s+(\w+)\b"
+)
+
+
+def _multiply(match: re.Match[str]) -> str:
+    """Groups times their size: "2 vestigingen met elk 8 mensen" → "16"."""
+    times, each = _number(match.group(1)), _number(match.group(2))
+    if times is None or each is None:
+        return match.group(0)
+    return f"{int(times * each)}"
+
+
+def _adjacent_range(match: re.Match[str]) -> str:
+    low, high = _number(match.group(1)), _number(match.group(2))
+    if low is None or high is None or high != low + 1:
+        return match.group(0)
+    return f"{int(low)} tot {int(high)} {match.group(3)}"
+
+
+def _interns_included(folded: str) -> int:
+    """1 when a stated count includes an intern ("met de stagiair erbij"), else 0."""
+    return 1 if _INTERN_INCLUDED.search(folded) else 0
 
 
 def parse_headcount(text: str) -> int | None:
@@ -176,14 +356,19 @@ def parse_headcount(text: str) -> int | None:
     """
     folded = re.sub(r"\b(?:één|eén|éen)\b", " 1 ", text.lower())
     folded = strip_accents(folded).replace("+", " plus ").replace("&", " en ").replace("±", " ongeveer ")
-    folded = re.sub(r"\b\d+\s*[/:]\s*\d+\b", " ", folded)  # 24/7, 9:00
+    folded = re.sub(r"\b\d+\s*/\s*\d+\b", " ", folded)  # 24/7
     folded = re.sub(r"\b(?:een\s+)?(?:man|stuk|mannetje|persoon|stuks)\s+of\b", " ongeveer ", folded)
     folded = re.sub(r"\b(?:zo'?n|rond de|ongeveer|circa|ca|plm|pakweg|ruim|bijna|zo een)\b\.?", " ", folded)
     folded = re.sub(r"\s+", " ", folded).strip()
+    folded = _normalise(folded)
+    whole = folded
 
     collective = re.search(r"\bmet\s+(?:z'?n|zijn|ons|onze)\s+([a-z]+)\b", folded)
     if collective and collective.group(1) in _COLLECTIVE:
-        return _COLLECTIVE[collective.group(1)]
+        value = _COLLECTIVE[collective.group(1)]
+        if not re.match(r"\s*,?\s*(?:en nog|plus|en ook nog|met nog)\b", folded[collective.end() :]):
+            return max(1, value - _interns_included(folded))
+        folded = f"{folded[: collective.start()]} {value} mensen {folded[collective.end() :]}"
 
     later = list(_LATER.finditer(folded))
     for marker in reversed(later):
@@ -222,11 +407,15 @@ def parse_headcount(text: str) -> int | None:
         people -= _counts(included.group(1))[1]
     else:
         people, interns = _counts(folded)
-    named = len(_NAMED_PERSON.findall(folded))
-    adds_self = bool(_SELF_ADDED.search(folded)) and not _SELF_INCLUDED.search(folded)
+    # People named after "inclusief" are part of the number before it.
+    named_part = folded[: included.start()] if included and people > 0 else folded
+    named = len(_NAMED_PERSON.findall(named_part)) + 2 * len(_PAIR.findall(named_part))
+    adds_self = bool(_SELF_ADDED.search(named_part) or _EMPLOYER.search(whole)) and not _SELF_INCLUDED.search(folded)
     count = people + named + (1 if adds_self and (people or named or interns) else 0)
+    if count > 0 and not interns:
+        count -= _interns_included(folded)
     if count > 0:
         return max(1, int(count + 0.5))
-    if _SOLO.search(folded) or re.fullmatch(r"(?:alleen\s+)?(?:ik|ikzelf|mijzelf|mezelf)", folded.strip(" .!")):
+    if _SOLO.search(folded) or re.fullmatch(r"(?:alleen\s+)?(?:ik|ikke|ikzelf|mijzelf|mezelf)", folded.strip(" .!")):
         return 1
     return None

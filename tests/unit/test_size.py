@@ -49,3 +49,34 @@ def test_word_to_number(word, value):
 )  # fmt: skip
 def test_groups_totals_and_time(text, count):
     assert parse_headcount(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("150 fte, ongeveer 180 mensen", 180), ("negen fte, verdeeld over 13 mensen", 13),
+        ("in fte's zo'n 30, in koppen 42", 42), ("sinds 2020 gegroeid van drie naar 11 mensen", 11),
+        ("een tweemansbedrijf", 2), ("een vijfkoppig team", 5), ("een tiental", 10), ("twee, drie man", 3),
+        ("ik heb vier collega's", 5), ("zonder mij zijn het er zeven", 8), ("mijn ouders, mijn zus en ik", 4),
+        ("met de stagiair erbij zijn we met zeven", 6), ("we zijn met z'n achten, inclusief de stagiair", 7),
+        ("ikke", 1), ("gewoon ikzelf", 1), ("alleen ondergetekende", 1), ("ik ben 58 en werk alleen", 1),
+        ("ik ben in 2019 begonnen en heb nu 5 man in dienst", 6),
+        ("we maken 40 keukens per jaar met 8 man", 8), ("ons kantoor is 300 m2 en we zitten er met 17 mensen", 17),
+        ("we zitten in 1012 AB amsterdam met 8 man op kantoor", 8), ("sinds 1 januari zijn we met 10", 10),
+        ("2 tandartsen, 4 assistentes en 1 mondhygienist, 3 behandelkamers", 7), ("3 op kantoor en 11 buiten", 14),
+        ("wij zijn met 20 mensen inclusief mijn man en mij", 20), ("we hebben 2 vestigingen met elk 8 mensen", 16),
+        ("wij met z'n tweeën en nog 1 zaterdaghulp", 3), ("ik ben de eigenaar en heb 30 mensen in dienst", 31),
+        ("mijn broer en ik runnen het samen met 6 man personeel", 8), ("ik, mijn zoon en een knecht", 3),
+    ],
+)  # fmt: skip
+def test_phrasings_from_fresh_sets(text, count):
+    assert parse_headcount(text) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we zijn open van 9 tot 18 uur", "we zijn open van 9 tot 17:30", "5611 AZ Eindhoven", "06-12345678 bel me maar",
+     "ik ben 47"],
+)  # fmt: skip
+def test_numbers_that_are_not_people(text):
+    assert parse_headcount(text) is None
