@@ -3,6 +3,7 @@
 #   Rasa server  http://127.0.0.1:5005  (REST + socket.io channels, HTTP API with token)
 #   actions      http://127.0.0.1:5055
 #   web chat     http://127.0.0.1:8080
+#   console      http://127.0.0.1:8090  (hand-off service and adviser console)
 # Ctrl-C stops every process this script started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -13,6 +14,7 @@ cd "$ROOT"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
+CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 HOST="${HOST:-127.0.0.1}"
 
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
@@ -24,6 +26,27 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT
 export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
 export TRACKER_DB="${TRACKER_DB:-$ROOT/var/tracker.db}"
 mkdir -p var
+
+# Hand-off service: secrets from the environment, else from var/console.env (random, made once).
+if [ -z "${CONSOLE_SECRET_KEY:-}" ] || [ -z "${CONSOLE_SERVICE_TOKEN:-}" ]; then
+  if [ ! -f var/console.env ]; then
+    (umask 077 && "$PY" -c 'import secrets; print(f"CONSOLE_SECRET_KEY={secrets.token_urlsafe(48)}"); print(f"CONSOLE_SERVICE_TOKEN={secrets.token_urlsafe(48)}")' > var/console.env)
+    log "Created var/console.env with random console secrets"
+  fi
+  set -a; source var/console.env; set +a
+fi
+export CONSOLE_HOST="$HOST" CONSOLE_PORT RASA_URL="http://$HOST:$RASA_PORT"
+export CONSOLE_URL="${CONSOLE_URL:-http://$HOST:$CONSOLE_PORT}"
+# A first admin account for the console on a new machine (password printed once, kept in var/).
+if [ ! -f var/console-admin.txt ] && [ -z "${CONSOLE_NO_ADMIN:-}" ]; then
+  password=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(12))')
+  if (cd console && ADVISEUR_WACHTWOORD="$password" .venv/bin/python -m digiconsole migrate >/dev/null \
+      && ADVISEUR_WACHTWOORD="$password" .venv/bin/python -m digiconsole adviseur-toevoegen \
+         --email admin@localhost --naam Beheerder --admin >/dev/null); then
+    (umask 077 && printf 'admin@localhost %s\n' "$password" > var/console-admin.txt)
+    log "Console admin account: admin@localhost / $password (also in var/console-admin.txt)"
+  fi
+fi
 
 pids=()
 names=()
@@ -58,13 +81,14 @@ start rasa "$VENV/bin/rasa" run --model "$MODEL" --enable-api --auth-token "$RAS
   --interface "$HOST" --port "$RASA_PORT" --cors "*" \
   --credentials credentials.yml --endpoints endpoints.yml
 start web "$PY" -m http.server --bind "$HOST" --directory web "$WEB_PORT"
+start console bash console/scripts/run.sh
 
 log "Waiting for the Rasa server to load the model"
 until curl -fsS "http://$HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" >/dev/null 2>&1; do
   check_alive
   sleep 1
 done
-log "Ready. Chat in your browser: http://$HOST:$WEB_PORT/  (Ctrl-C stops everything)"
+log "Ready. Chat: http://$HOST:$WEB_PORT/   Adviser console: http://$HOST:$CONSOLE_PORT/  (Ctrl-C stops everything)"
 while true; do
   check_alive
   sleep 2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent setup: Python 3.10 venv with pinned packages, the Dutch spaCy pipeline,
-# and a trained model (retrained only when data/, domain.yml or config.yml changed).
+# the console's Python 3.11 venv, and a trained model (retrained only when data/, domain.yml or config.yml changed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -36,7 +36,10 @@ if [ ! -f build/spacy_nl/meta.json ] || [ "$(cat build/.spacy-hash 2>/dev/null)"
   echo "$spacy_hash" > build/.spacy-hash
 fi
 
-# 3. Train only when the training data, domain or config changed since the last training.
+# 3. The hand-off service and adviser console: its own Python 3.11 venv (console/.venv).
+bash "$ROOT/console/scripts/setup.sh"
+
+# 4. Train only when the training data, domain or config changed since the last training.
 if [ "${SKIP_TRAIN:-0}" != "1" ]; then
   fingerprint=$(training_fingerprint)
   if [ ! -f "$MODEL" ] || [ "$(cat models/.fingerprint 2>/dev/null)" != "$fingerprint" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every check: lint and types, data validation, training (when needed), test stories,
-# the NLU held-out report, and pytest (unit, action, quality-gate and end-to-end tests).
+# the NLU held-out report, the console's tests (SQLite and a real PostgreSQL), and pytest
+# (unit, action, quality-gate and end-to-end tests).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -25,6 +26,12 @@ log "Intent and response selection on the held-out split (rasa test nlu)"
 rm -rf results/nlu
 "$VENV/bin/rasa" test nlu --model "$MODEL" --nlu tests/nlu_holdout --out results/nlu --quiet
 "$PY" scripts/nlu_report.py results/nlu
+
+log "PostgreSQL (Debian package, loopback only) for the console's database tests"
+pg_url=$(bash "$ROOT/scripts/postgres.sh" | tail -n1)
+
+log "Console: ruff, mypy and pytest on SQLite and PostgreSQL"
+CONSOLE_TEST_POSTGRES_URL="$pg_url" bash "$ROOT/console/scripts/test.sh" -q -p no:cacheprovider
 
 log "pytest"
 "$PY" -m pytest -p no:cacheprovider -q "$@"

@@ -63,26 +63,98 @@ class Bot:
         response.raise_for_status()
         return response.json()
 
+    def trigger(self, sender: str, intent: str, entities: dict | None = None) -> list[dict]:
+        """What the console does: an external intent, answered on the latest output channel."""
+        response = requests.post(
+            f"{self.url}/conversations/{sender}/trigger_intent",
+            params={"token": self.token, "output_channel": "latest"},
+            json={"name": intent, "entities": entities or {}},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json().get("messages", [])
+
     def tracker(self, sender: str) -> dict:
         response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
 
+class FakeConsole:
+    """The hand-off service's API (DEVELOPERS.md) on loopback, recording what the action server sends."""
+
+    TOKEN = "e2e-service-token-0123456789"
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.messages: list[tuple[str, str]] = []
+        self.deleted: list[str] = []
+        console = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _body(self) -> dict:
+                length = int(self.headers.get("Content-Length") or 0)
+                return json.loads(self.rfile.read(length) or b"{}")
+
+            def do_POST(self) -> None:  # noqa: N802
+                if self.headers.get("Authorization") != f"Bearer {FakeConsole.TOKEN}":
+                    return self._answer(401, {"detail": "bad token"})
+                body = self._body()
+                if self.path == "/api/handoffs":
+                    console.requests.append(body)
+                    return self._answer(201, {"id": len(console.requests), "status": "aangevraagd",
+                                              "beschikbaar": True, "reden": "open"})  # fmt: skip
+                if self.path.endswith("/bericht"):
+                    console.messages.append((self.path.split("/")[3], body["tekst"]))
+                    return self._answer(202, {})
+                return self._answer(404, {})
+
+            def do_DELETE(self) -> None:  # noqa: N802
+                console.deleted.append(self.path.split("/")[3])
+                return self._answer(200, {"gewist": 1})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory) -> Iterator[Bot]:
+def console() -> Iterator[FakeConsole]:
+    fake = FakeConsole()
+    yield fake
+    fake.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory, console) -> Iterator[Bot]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run scripts/setup.sh (the test command does) first")
     tmp = tmp_path_factory.mktemp("e2e")
     action_port, rasa_port = free_port(), free_port()
-    token = secrets.token_urlsafe(16)
+    token = secrets.token_hex(16)  # hex: a token starting with "-" would be read as an option
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "CONSOLE_URL": console.url, "CONSOLE_SERVICE_TOKEN": FakeConsole.TOKEN}  # fmt: skip
     action_log, rasa_log = tmp / "actions.log", tmp / "rasa.log"
     actions = subprocess.Popen(
         [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],

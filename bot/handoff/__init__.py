@@ -1,0 +1,1 @@
+"""Hand-off to an adviser: contact details, the hand-off service client, and the dialogue policy."""
