@@ -18,7 +18,7 @@ CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 HOST="${HOST:-127.0.0.1}"
 
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  RASA_AUTH_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
+  RASA_AUTH_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_hex(24))')  # hex: never starts with "-"
   log "No RASA_AUTH_TOKEN set; generated one for this run: $RASA_AUTH_TOKEN"
 fi
 export RASA_AUTH_TOKEN
@@ -77,7 +77,7 @@ check_alive() {
 }
 
 start actions env SANIC_HOST="$HOST" "$VENV/bin/python" -m rasa_sdk --actions actions --port "$ACTION_PORT"
-start rasa "$VENV/bin/rasa" run --model "$MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+start rasa "$VENV/bin/rasa" run --model "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --interface "$HOST" --port "$RASA_PORT" --cors "*" \
   --credentials credentials.yml --endpoints endpoints.yml
 start web "$PY" -m http.server --bind "$HOST" --directory web "$WEB_PORT"
