@@ -39,6 +39,9 @@ fi
 # 3. The hand-off service and adviser console: its own Python 3.11 venv (console/.venv).
 bash "$ROOT/console/scripts/setup.sh"
 
+# 3b. The chat widget's socket.io client (npm registry, pinned in web/package-lock.json; copied to web/vendor/).
+bash "$ROOT/scripts/web_setup.sh" >/dev/null
+
 # 4. Train only when the training data, domain or config changed since the last training.
 if [ "${SKIP_TRAIN:-0}" != "1" ]; then
   fingerprint=$(training_fingerprint)

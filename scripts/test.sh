@@ -33,5 +33,8 @@ pg_url=$(bash "$ROOT/scripts/postgres.sh" | tail -n1)
 log "Console: ruff, mypy and pytest on SQLite and PostgreSQL"
 CONSOLE_TEST_POSTGRES_URL="$pg_url" bash "$ROOT/console/scripts/test.sh" -q -p no:cacheprovider
 
+log "Chromium for the browser tests (Debian package)"
+bash "$ROOT/scripts/chromium.sh" >/dev/null
+
 log "pytest"
 "$PY" -m pytest -p no:cacheprovider -q "$@"

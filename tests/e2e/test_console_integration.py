@@ -19,10 +19,8 @@ from typing import Iterator
 import pytest
 import requests
 
+from tests.console_stack import CONSOLE_PY, PASSWORD, start_console
 from tests.e2e.conftest import MODEL, ROOT, VENV_BIN, Bot, free_port, stop, wait_until_up
-
-CONSOLE_PY = ROOT / "console" / ".venv" / "bin" / "python"
-PASSWORD = "een-lang-wachtwoord-42"
 
 
 class Stack:
@@ -56,33 +54,18 @@ class Stack:
         return session.post(f"{self.console_url}{path}", data={"csrf": csrf, **data}, timeout=30)
 
 
-def add_adviser(env: dict, email: str, naam: str, *lokets: str) -> None:
-    args = [str(CONSOLE_PY), "-m", "digiconsole", "adviseur-toevoegen", "--email", email, "--naam", naam]
-    for loket in lokets:
-        args += ["--loket", loket]
-    subprocess.run(args, cwd=ROOT / "console", env={**env, "ADVISEUR_WACHTWOORD": PASSWORD}, check=True,
-                   capture_output=True)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     if not MODEL.exists() or not CONSOLE_PY.exists():
         pytest.fail("run scripts/setup.sh first (the test command does): model or console venv missing")
     tmp = tmp_path_factory.mktemp("stack")
     action_port, rasa_port, console_port = free_port(), free_port(), free_port()
-    rasa_token, service_token = secrets.token_hex(16), secrets.token_hex(32)
-    console_env = {
-        **os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'console.db'}",
-        "CONSOLE_SECRET_KEY": secrets.token_urlsafe(40),
-        "CONSOLE_SERVICE_TOKEN": service_token, "RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "RASA_AUTH_TOKEN": rasa_token, "CONSOLE_HOST": "127.0.0.1", "CONSOLE_PORT": str(console_port),
-        "CONSOLE_COOKIE_SECURE": "false", "KANTOORUREN": "ma-zo 00:00-24:00",
-    }  # fmt: skip
-    console_env.pop("PYTHONPATH", None)
-    subprocess.run([str(CONSOLE_PY), "-m", "digiconsole", "migrate"], cwd=ROOT / "console", env=console_env, check=True,
-                   capture_output=True)  # fmt: skip
-    add_adviser(console_env, "sanne@kvk.example", "Sanne", "kvk")
-    add_adviser(console_env, "piet@grobusiness.example", "Piet", "grobusiness")
+    rasa_token = secrets.token_hex(16)
+    console = start_console(
+        tmp, console_port, f"http://127.0.0.1:{rasa_port}", rasa_token,
+        [("sanne@kvk.example", "Sanne", "kvk"), ("piet@grobusiness.example", "Piet", "grobusiness")],
+    )  # fmt: skip
+    service_token = console.service_token
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
@@ -91,11 +74,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     )
     bot_env = {**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3",
                "CONSOLE_URL": f"http://127.0.0.1:{console_port}", "CONSOLE_SERVICE_TOKEN": service_token}  # fmt: skip
-    logs = {name: tmp / f"{name}.log" for name in ("console", "actions", "rasa")}
-    console = subprocess.Popen(
-        [str(CONSOLE_PY), "-m", "digiconsole", "serve"], cwd=ROOT / "console", env=console_env,
-        stdout=logs["console"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    logs = {"console": console.log, "actions": tmp / "actions.log", "rasa": tmp / "rasa.log"}
     actions = subprocess.Popen(
         [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
         cwd=ROOT, env=bot_env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
@@ -107,12 +86,12 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         cwd=ROOT, env=bot_env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
-        wait_until_up(f"http://127.0.0.1:{console_port}/login", console, logs["console"])
+        wait_until_up(f"http://127.0.0.1:{console_port}/login", console.proc, logs["console"])
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, logs["actions"])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}", rasa, logs["rasa"])
         yield Stack(Bot(f"http://127.0.0.1:{rasa_port}", rasa_token), f"http://127.0.0.1:{console_port}", service_token)
     finally:
-        for proc in (rasa, actions, console):
+        for proc in (rasa, actions, console.proc):
             stop(proc)
 
 
