@@ -58,7 +58,8 @@ _NOT_PEOPLE = frozenset(
         "volgers", "leveranciers", "abonnees", "kinderen", "leerlingen", "studenten", "cursisten", "bewoners",
         "huurders", "kopers", "computers", "laptops", "printers", "containers", "trekkers", "campers", "scooters",
         "tractoren", "kranen", "heftrucks", "koeien", "varkens", "kippen", "paarden", "dieren", "boten", "orders",
-        "bestellingen", "pakketten", "aanhangers", "steigers", "ladders", "trailers", "boilers", "bonnen",
+        "bestellingen", "pakketten", "couverts", "geiten", "schapen", "honden", "katten",
+        "kalveren", "aanhangers", "steigers", "ladders", "trailers", "boilers", "bonnen",
         "woningen", "huizen", "hectare", "ha", "liter", "kilo", "kg", "sterren",
         "generatie", "generaties", "e", "foto's", "video's", "menu's", "radio's", "pizza's", "taxi's", "ste", "de",
         "januari", "februari", "maart", "april", "mei", "juni", "juli",
@@ -73,14 +74,14 @@ _PEOPLE_WORDS = frozenset(
         "meiden", "meisjes", "dames", "heren", "zonen", "zoons", "dochters", "broers", "zussen", "vennoten",
         "partners", "eigenaren", "collega's", "collegas", "knechten", "knecht", "maatjes", "koks", "gezellen",
         "teamleden", "personeelsleden", "stafleden", "werkzoekenden", "verpleegkundigen", "docenten", "mannen",
-        "mensjes", "zielen", "maten", "maats",
+        "mensjes", "zielen", "maten", "maats", "directeuren", "leidinggevenden", "devs", "sales",
         "handen", "vaklieden", "vaklui", "krachten", "kracht", "vrouw", "meid", "jongen",
         "dame", "heer", "zoon", "dochter", "broer", "zus", "vennoot", "partner", "collega", "fysio's", "fysios",
     }
 )  # fmt: skip
 _PEOPLE_SUFFIX = re.compile(
     r"(?:ers|eurs|sters|isten|anten|enten|entes|aars|artsen|mannen|lui|lieden|krachten|hulpen|hulpjes|genoten|"
-    r"kundigen|ici|ici's|kers|ers'?s|aar|eur|ster|ist|ant|ent|ente|arts|kracht|hulp|genoot|eigenaresse|peuten)$"
+    r"kundigen|ici|ici's|kers|ers'?s|aar|eur|ster|ist|ant|ent|ente|arts|kracht|hulp|genoot|eigenaresse|peuten|aren|knecht)$"
 )
 # Words after a number that leave it a plain count: "we zijn met 12 en ...", "16 in totaal".
 _FUNCTION_WORDS = frozenset(
@@ -106,12 +107,13 @@ _ROLES = (
 )
 _NAMED_PERSON = re.compile(
     rf"\b(?:(?:mijn|m'n|mn|onze)\s+(?:{_RELATIVES})|een\s+(?:\w+\s+)?(?:{_ROLES})|"
-    r"een\s+\w+(?:hulp|kracht|medewerker|medewerkster|monteur|werker|verkoper|verkoopster|chauffeur|man)|"
+    r"een\s+(?:\w+\s+)?\w+(?:hulp|kracht|medewerker|medewerkster|monteur|werker|verkoper|verkoopster|chauffeur|man|meisje|jongen|knecht)|"
+    r"^(?:de\s+)?(?:eigenaar|eigenaresse|baas|directeur)\s+(?:plus|en)\b|"
     r"de\s+(?:eigenaar|eigenaresse|baas|directeur|ondernemer))\b"
 )
 # Pairs named without a number: "mijn ouders" are two people.
 _PAIR = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+(?:schoon)?ouders\b")
-_SELF = r"(?:ik|ikzelf|mij|mijzelf|mezelf|mn eigen|mijn persoon)"
+_SELF = r"(?:ik|ikke|ikzelf|mij|mijzelf|mezelf|mn eigen|mijn persoon)"
 _SELF_ADDED = re.compile(
     rf"\b{_SELF}\s*(?:,|en|plus|met)\s|(?:\b(?:en|plus)|,)\s*{_SELF}\b|\b(?:naast|behalve|buiten|plus|zonder)\s+{_SELF}\b|"
     r"^samen met (?:mijn|m'n|mn)\b"
@@ -121,8 +123,8 @@ _SELF_ADDED = re.compile(
 _EMPLOYER = re.compile(
     rf"\bik heb\s+(?:nog\s+|zelf\s+)?(?:een|1)\s+(?:\w+\s+)?(?:{_ROLES})\b|"
     r"\bik\b[^.]*\bmet\s+\d+\s+(?:\w+\s+){0,2}erbij\b|"
-    r"\bik heb\s+(?:nog\s+|zelf\s+)?[\w.,]+\s+(?:\w+\s+)?(?:mensen|medewerkers|medewerksters|werknemers|collega'?s|"
-    r"personeelsleden|krachten|man personeel)\b|\bik heb\b[^,.]*\bin dienst\b|"
+    r"\bik heb\s+(?:nog\s+|zelf\s+)?[\w.,]+\s+(?:\w+\s+)?(?:\w+ers|mensen|medewerkers|medewerksters|werknemers|"
+    r"collega'?s|personeelsleden|krachten|man personeel)\b|\bik heb\b[^,.]*\bin dienst\b|"
     r"\b(?:werk|help|draai) zelf (?:ook )?mee\b|"
     r"\b(?:eerst|vroeger) alleen\b[^.]*\b(?:erbij|bijgekomen|aangenomen)\b|"
     r"\bik\b[^,.]*\b(?:sta|werk|zit|run|draai|leid|doe)\b[^,.]*\bmet\s+(?:mijn|m'n|mn|\d+|een|twee|drie|vier|vijf|zes)\b|"
@@ -131,7 +133,8 @@ _EMPLOYER = re.compile(
 _SELF_INCLUDED = re.compile(
     rf"\b(?:inclusief|incl|inc|met)\s+{_SELF}\b(?!\s+(?:en|plus|,))|\b{_SELF}\s+(?:meegeteld|inbegrepen|erbij)\b|"
     rf"\b1\s*(?:(?:persoon|man|mens)\s*)?[,:]?\s*(?:namelijk\s+)?{_SELF}\b|"
-    r"\bik ben er (?:een|1|eentje) van\b|(?<!\ben )(?<!plus )\b(?:met )?(?:mij|mijzelf|mezelf) erbij\b"
+    r"\bik ben er (?:een|1|eentje) van\b|\bik ben (?:een|1|eentje) van de\b|"
+    r"(?<!\ben )(?<!plus )\b(?:met )?(?:mij|mijzelf|mezelf) erbij\b"
 )
 _SOLO = re.compile(
     r"\b(?:zzp(?:'?er)?|zelfstandige zonder personeel|eenmanszaak|eenmanbedrijf|alleen (?:ik|mezelf|mijzelf|ikzelf)|"
@@ -140,9 +143,11 @@ _SOLO = re.compile(
     r"just me|eenpitter|ik ben de enige|alleen ikke|ikke alleen|gewoon (?:ik|ikzelf|mezelf|mijzelf|ikke)|"
     r"(?:alleen )?ondergetekende(?: alleen)?|(?:mijn|de) enige (?:werknemer|medewerker|personeelslid)|"
     r"bestaat uit (?:alleen )?(?:mij|mijzelf|mezelf)|enige (?:werknemer|medewerker|personeelslid)|"
+    r"(?:baas|eigenaar) en (?:de |ook )?(?:werknemer|medewerker|personeel)|ik ben het (?:hele )?bedrijf|"
+    r"(?:ik|ikke|mezelf|mijzelf)(?:\s*(?:,|en)\s*(?:ik|ikke|mezelf|mijzelf))+|"
     r"(?:sta|werk|doe) (?:er |het )?alleen|in mijn uppie|in m'n uppie|helemaal alleen)\b"
 )
-_TOTAL = re.compile(r"\b(?:in totaal|totaal|samen(?! met)|met z'?n allen|allemaal)\b")
+_TOTAL = re.compile(r"\b(?:in totaal|totaal|samen(?! met)|met z'?n allen|allemaal|zijn (?:we|wij) met)\b")
 _LATER = re.compile(r"\b(?:nu|inmiddels|tegenwoordig|momenteel|dit jaar|op dit moment|maar|sinds kort|straks niet)\b")
 _RANGE = re.compile(
     r"\b(?:tussen\s+(?:de\s+)?(\d+)\s+en\s+(\d+)|(\d+)\s*(?:-|tot|a|à|of)\s*(\d+))\b(?!\s*(?:jaar|uur|dagen|%))"
@@ -234,12 +239,27 @@ def _counts(text: str) -> tuple[float, float]:
         if value is None or value <= 0:
             continue
         before = tokens[i - 1] if i else ""
-        if token.isdigit() and len(token) == 4 and 1900 <= value <= 2099 and (before in _YEAR_CONTEXT or not before):
-            if len(tokens) > 1:
+        if token.isdigit() and len(token) == 4 and 1900 <= value <= 2099 and len(tokens) > 1:
+            if before in _YEAR_CONTEXT or not before or not any(_is_people_noun(w) for w in tokens[i + 1 : i + 3]):
                 continue
         following = []
         for nxt in tokens[i + 1 : i + 4]:
-            if nxt in {",", ";", "en", "plus", "maar", "of"} or _number(nxt) is not None:
+            if nxt in {
+                ",",
+                ";",
+                "en",
+                "plus",
+                "maar",
+                "of",
+                "excl",
+                "exclusief",
+                "zonder",
+                "incl",
+                "inclusief",
+                "waarvan",
+            }:
+                break
+            if _number(nxt) is not None:
                 break
             following.append(nxt)
         if following and _is_thing(following[0]):
@@ -283,8 +303,35 @@ def _normalise(folded: str) -> str:
         folded,
     )
     folded = re.sub(r"\b(?:van\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:tot|-)\s*\d{1,2}[:.]\d{2}\b", " ", folded)
-    folded = re.sub(r"\bikk+e?\b", "ik", folded)
-    folded = re.sub(r"\bik ben (?:de |het )?(?:eigenaar|eigenaresse|baas|directeur|oprichter)\b", " ik ", folded)
+    folded = re.sub(r"\bikk+\b", "ik", folded)
+    folded = re.sub(
+        r"\bme (vrouw|man|maat|maatje|zoon|dochter|broer|zus|vader|moeder|compagnon|partner)\b", r"mijn \1", folded
+    )
+    folded = re.sub(r"\bhuisnummer\s+\d+\w?\b", " ", folded)
+    # Amounts of money, registration and house numbers are not people.
+    folded = re.sub(r"(?:€|\beur\b)\s*\d[\d.,]*(?:\s*(?:k|m|miljoen|duizend))?", " ", folded)
+    folded = re.sub(r"\d[\d.,]*\s*(?:k|m|miljoen|duizend)?\s*(?:euro|eur|omzet)\b", " ", folded)
+    folded = re.sub(
+        r"\b(?:omzet|prijs|kosten|kost|tarief|uurtarief)\s+(?:is\s+|van\s+|ligt op\s+)?"
+        r"(?:ongeveer\s+|rond\s+|circa\s+)?\d[\d.,]*",
+        " ",
+        folded,
+    )
+    folded = re.sub(r"\b(?:postcode|nummer|nr|huisnummer|kvk(?:-?nummer)?)\.?\s+\d+\w*(?:\s?[a-z]{2}\b)?", " ", folded)
+    folded = re.sub(r"\b\d{6,}\b", " ", folded)
+    folded = re.sub(
+        r"\b(?:open|geopend)\s+(?:van\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:-|tot)\s*\d{1,2}(?:[:.]\d{2})?\b", " open ", folded
+    )
+    # "ik ben 1 van die 4" points back at a group already counted.
+    folded = re.sub(r"\bik ben (?:een|1|eentje) van die \d+\b", " ik ben er een van ", folded)
+    # Seasonal extra staff: the year-round number counts ("vast 4, in het seizoen komen er 10 bij").
+    folded = re.sub(r"\bin (?:het|de) (?:seizoen|zomer|drukte|piek|vakantie)\w*\b[^.;]*?\b(?:bij|extra)\b", " ", folded)
+    folded = re.sub(
+        r"\bik ben (?:de |het )?(?:enige )?(?:eigenaar|eigenaresse|baas|directeur|oprichter)\b"
+        r"(?! en (?:de |ook )?(?:werknemer|medewerker|personeel))",
+        " ik ",
+        folded,
+    )
     folded = re.sub(r"\b\d{1,2}:\d{2}\b", " ", folded)  # 9:00
     folded = re.sub(r"\b(?:open|geopend)\b([^.]*?)\bvan\s+\d{1,2}\s*(?:tot|-)\s*\d{1,2}\b", r" open \1 ", folded)
     folded = re.sub(
@@ -363,19 +410,19 @@ def parse_headcount(text: str) -> int | None:
     folded = _normalise(folded)
     whole = folded
 
-    collective = re.search(r"\bmet\s+(?:z'?n|zijn|ons|onze)\s+([a-z]+)\b", folded)
-    if collective and collective.group(1) in _COLLECTIVE:
-        value = _COLLECTIVE[collective.group(1)]
-        if not re.match(r"\s*,?\s*(?:en nog|plus|en ook nog|met nog)\b", folded[collective.end() :]):
-            return max(1, value - _interns_included(folded))
-        folded = f"{folded[: collective.start()]} {value} mensen {folded[collective.end() :]}"
-
     later = list(_LATER.finditer(folded))
     for marker in reversed(later):
         tail = folded[marker.end() :]
         if sum(_counts(tail)) > 0:
             folded = tail
             break
+
+    collective = re.search(r"\bmet\s+(?:z'?n|zijn|ons|onze)\s+([a-z]+)\b", folded)
+    if collective and collective.group(1) in _COLLECTIVE:
+        value = _COLLECTIVE[collective.group(1)]
+        if not re.match(r"\s*,?\s*(?:en nog|plus|en ook nog|met nog)\b", folded[collective.end() :]):
+            return max(1, value - _interns_included(folded))
+        folded = f"{folded[: collective.start()]} {value} mensen {folded[collective.end() :]}"
 
     ranged = _RANGE.search(folded)
     if ranged:
@@ -398,6 +445,8 @@ def parse_headcount(text: str) -> int | None:
             included = re.search(r"\b(?:inclusief|incl|waarvan)\b(.*)", folded[total.end() :])
             if included:
                 interns = _counts(included.group(1))[1]
+            if not interns:
+                interns = _interns_included(folded)
             return max(1, int(people - interns + 0.5))
 
     included = re.search(r"\b(?:inclusief|incl|waarvan)\b(.*)", folded)

@@ -3,7 +3,6 @@
 The files in tests/firm_eval/ were written by people (helper sessions) who never saw the
 parsers or their tests; `*_dev` files were used while building, `*_final` and `*_check`
 files were scored once before any fix (see the README for those first figures).
-Files in open/ are measured by scripts/firm_eval.py but are outside this gate.
 """
 
 import sys

@@ -67,6 +67,13 @@ def test_groups_totals_and_time(text, count):
         ("wij zijn met 20 mensen inclusief mijn man en mij", 20), ("we hebben 2 vestigingen met elk 8 mensen", 16),
         ("wij met z'n tweeën en nog 1 zaterdaghulp", 3), ("ik ben de eigenaar en heb 30 mensen in dienst", 31),
         ("mijn broer en ik runnen het samen met 6 man personeel", 8), ("ik, mijn zoon en een knecht", 3),
+        ("eigenaar + 7 werknemers", 8), ("ik heb 2 parttimers en een zaterdagmeisje", 4),
+        ("vast het hele jaar 4, in het seizoen komen er 10 bij", 4), ("begonnen met z'n tweeën, inmiddels 11", 11),
+        ("circa 75 medewerkers excl stagiairs", 75), ("we draaien 1,2 miljoen omzet met 7 mensen", 7),
+        ("postcode 8901, we zijn met 4", 4), ("klein kantoor, kvk 12345678, 2 personen", 2),
+        ("Opgericht 2009, 3 vestigingen, 74 medewerkers", 74), ("ik ben het hele bedrijf", 1),
+        ("bouwbedrijf, 18 man op de steiger en 4 op kantoor, ik ben 1 van die 4", 22),
+        ("fysiotherapie, ik ben één van de 6 behandelaren, plus 2 baliemedewerkers", 8), ("ikke en me maat", 2),
     ],
 )  # fmt: skip
 def test_phrasings_from_fresh_sets(text, count):
@@ -76,7 +83,7 @@ def test_phrasings_from_fresh_sets(text, count):
 @pytest.mark.parametrize(
     "text",
     ["we zijn open van 9 tot 18 uur", "we zijn open van 9 tot 17:30", "5611 AZ Eindhoven", "06-12345678 bel me maar",
-     "ik ben 47"],
+     "ik ben 47", "onze omzet is ongeveer 800.000"],
 )  # fmt: skip
 def test_numbers_that_are_not_people(text):
     assert parse_headcount(text) is None
