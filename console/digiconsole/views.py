@@ -32,10 +32,11 @@ from starlette.routing import Route
 from . import auth, handoffs
 from .availability import AMSTERDAM
 from .events import Event
-from .models import OPEN_STATUSSEN, UITKOMSTEN, Handoff, Notitie
+from .models import OPEN_STATUSSEN, UITKOMSTEN, Handoff, Notitie, utcnow
 from .rasa import RasaError, Regel
 from .state import ConsoleState, get_state
 from .templating import templates
+from .whatsapp import VENSTER_DICHT, WHATSAPP, venster_gesloten
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class Snapshot:
     loket: str | None
     status: str
     adviseur_id: int | None
+    channel: str
 
 
 def _snapshot(
@@ -151,7 +153,12 @@ def _snapshot(
         if handoff is None:
             return None
         return Snapshot(
-            handoff.id, handoff.conversation_id, handoff.loket, handoff.status, handoff.adviseur_id
+            handoff.id,
+            handoff.conversation_id,
+            handoff.loket,
+            handoff.status,
+            handoff.adviseur_id,
+            handoff.channel,
         )
 
 
@@ -406,6 +413,7 @@ async def handoff_page(request: Request) -> Response:
     if detail is None:
         return _render(request, "404.html", {"gebruiker": gebruiker}, 404)
     regels = await _transcript(state, detail["conversation_id"])
+    venster_dicht = venster_gesloten(detail["channel"], regels, utcnow())
     mag_afsluiten = detail["status"] == "aangevraagd" or (
         detail["status"] == "actief"
         and (detail["adviseur_id"] == gebruiker.id or gebruiker.is_admin)
@@ -419,7 +427,9 @@ async def handoff_page(request: Request) -> Response:
             "regels": regels,
             "mag_overnemen": detail["status"] == "aangevraagd",
             "mag_antwoorden": detail["status"] == "actief"
-            and detail["adviseur_id"] == gebruiker.id,
+            and detail["adviseur_id"] == gebruiker.id
+            and not venster_dicht,
+            "venster_dicht": VENSTER_DICHT if venster_dicht else None,
             "mag_afsluiten": mag_afsluiten,
             "snelle_antwoorden": state.snelle_antwoorden,
             "uitkomsten": UITKOMSTEN,
@@ -507,6 +517,10 @@ async def antwoorden(request: Request) -> Response:
         return fout("Typ eerst een bericht.", 422)
     if len(tekst) > 4000:
         return fout("Het bericht is te lang (meer dan 4000 tekens).", 422)
+    if snap.channel == WHATSAPP and venster_gesloten(
+        snap.channel, await _transcript(state, snap.conversation_id), utcnow()
+    ):
+        return fout(VENSTER_DICHT, 409)
     try:
         await state.rasa.trigger(
             snap.conversation_id, "adviseur_bericht", {"adviseur": gebruiker.naam, "bericht": tekst}
