@@ -10,12 +10,9 @@ import functools
 import http.server
 import os
 import secrets
-import signal
 import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -23,10 +20,8 @@ import pytest
 import requests
 
 from tests.console_stack import start_console
+from tests.servers import MODEL, ROOT, free_port, start_bot, stop, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "digiwijzer.tar.gz"
-VENV_BIN = Path(sys.executable).parent
 WEB = ROOT / "web"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,35 +41,6 @@ def _browser_missing(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so this is a failure: run scripts/chromium.sh first)")
     pytest.skip(f"{reason}: browser tests skipped (install it with scripts/chromium.sh)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode}; log:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not up after {timeout} s; log:\n{log.read_text()[-4000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 class Servers:
@@ -117,16 +83,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     if not (WEB / "vendor" / "socket.io.min.js").exists():
         subprocess.run(["bash", str(ROOT / "scripts" / "web_setup.sh")], check=True)
     tmp = tmp_path_factory.mktemp("browser")
-    action_port, rasa_port, console_port = free_port(), free_port(), free_port()
-    token = secrets.token_hex(16)  # hex: a token starting with "-" would be read as an option
+    rasa_port, token = free_port(), secrets.token_hex(16)
     console = start_console(
-        tmp, console_port, f"http://127.0.0.1:{rasa_port}", token, [("sanne@kvk.example", "Sanne", "kvk")]
-    )
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n",
-        encoding="utf-8",
+        tmp, free_port(), f"http://127.0.0.1:{rasa_port}", token, [("sanne@kvk.example", "Sanne", "kvk")]
     )
     credentials = tmp / "credentials.yml"
     credentials.write_text(
@@ -135,30 +94,17 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         "  user_message_evt: user_uttered\n  bot_message_evt: bot_uttered\n  session_persistence: true\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "CONSOLE_URL": console.url, "CONSOLE_SERVICE_TOKEN": console.service_token}  # fmt: skip
-    action_log, rasa_log = tmp / "actions.log", tmp / "rasa.log"
-    actions = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    rasa = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--auth-token", token,
-         "--interface", "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(endpoints), "--cors", "*",
-         "--credentials", str(credentials)],
-        cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    env = {"CONSOLE_URL": console.url, "CONSOLE_SERVICE_TOKEN": console.service_token}
+    running = start_bot(tmp, env=env, credentials=credentials, rasa_port=rasa_port, token=token)
     web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(WEB)))
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
         wait_until_up(f"{console.url}/login", console.proc, console.log)
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={token}", rasa, rasa_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", token, f"http://127.0.0.1:{web.server_address[1]}", console.url)
+        running.wait()
+        yield Servers(running.url, token, f"http://127.0.0.1:{web.server_address[1]}", console.url)
     finally:
         web.shutdown()
-        stop(rasa)
-        stop(actions)
+        running.stop()
         stop(console.proc)
 
 

@@ -9,10 +9,8 @@ tracker, the bot silent while the adviser has the conversation, and access scopi
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import subprocess
 import uuid
 from typing import Iterator
 
@@ -20,7 +18,8 @@ import pytest
 import requests
 
 from tests.console_stack import CONSOLE_PY, PASSWORD, start_console
-from tests.e2e.conftest import MODEL, ROOT, VENV_BIN, Bot, free_port, stop, wait_until_up
+from tests.e2e.conftest import Bot
+from tests.servers import free_port, start_bot, stop, wait_until_up
 
 
 class Stack:
@@ -56,43 +55,23 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
-    if not MODEL.exists() or not CONSOLE_PY.exists():
-        pytest.fail("run scripts/setup.sh first (the test command does): model or console venv missing")
+    if not CONSOLE_PY.exists():
+        pytest.fail("run scripts/setup.sh first (the test command does): the console venv is missing")
     tmp = tmp_path_factory.mktemp("stack")
-    action_port, rasa_port, console_port = free_port(), free_port(), free_port()
-    rasa_token = secrets.token_hex(16)
+    rasa_port, token = free_port(), secrets.token_hex(16)
     console = start_console(
-        tmp, console_port, f"http://127.0.0.1:{rasa_port}", rasa_token,
+        tmp, free_port(), f"http://127.0.0.1:{rasa_port}", token,
         [("sanne@kvk.example", "Sanne", "kvk"), ("piet@grobusiness.example", "Piet", "grobusiness")],
     )  # fmt: skip
-    service_token = console.service_token
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n",
-        encoding="utf-8",
-    )
-    bot_env = {**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "CONSOLE_URL": f"http://127.0.0.1:{console_port}", "CONSOLE_SERVICE_TOKEN": service_token}  # fmt: skip
-    logs = {"console": console.log, "actions": tmp / "actions.log", "rasa": tmp / "rasa.log"}
-    actions = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT, env=bot_env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    rasa = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--auth-token", rasa_token,
-         "--interface", "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(endpoints),
-         "--credentials", str(ROOT / "credentials.yml")],
-        cwd=ROOT, env=bot_env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    env = {"CONSOLE_URL": console.url, "CONSOLE_SERVICE_TOKEN": console.service_token}
+    running = start_bot(tmp, env=env, rasa_port=rasa_port, token=token)
     try:
-        wait_until_up(f"http://127.0.0.1:{console_port}/login", console.proc, logs["console"])
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, logs["actions"])
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={rasa_token}", rasa, logs["rasa"])
-        yield Stack(Bot(f"http://127.0.0.1:{rasa_port}", rasa_token), f"http://127.0.0.1:{console_port}", service_token)
+        wait_until_up(f"{console.url}/login", console.proc, console.log)
+        running.wait()
+        yield Stack(Bot(running.url, token), console.url, console.service_token)
     finally:
-        for proc in (rasa, actions, console.proc):
-            stop(proc)
+        running.stop()
+        stop(console.proc)
 
 
 def texts(messages: list[dict]) -> list[str]:
