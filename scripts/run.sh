@@ -48,6 +48,13 @@ if [ ! -f var/console-admin.txt ] && [ -z "${CONSOLE_NO_ADMIN:-}" ]; then
   fi
 fi
 
+# WhatsApp only when configured: credentials.whatsapp.yml adds the Cloud API channel.
+CREDENTIALS=credentials.yml
+if env | grep -q '^WHATSAPP_'; then
+  CREDENTIALS=credentials.whatsapp.yml
+  log "WhatsApp channel on: webhook http://$HOST:$RASA_PORT/webhooks/whatsapp/webhook"
+fi
+
 pids=()
 names=()
 cleanup() {
@@ -79,7 +86,7 @@ check_alive() {
 start actions env SANIC_HOST="$HOST" "$VENV/bin/python" -m rasa_sdk --actions actions --port "$ACTION_PORT"
 start rasa "$VENV/bin/rasa" run --model "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --interface "$HOST" --port "$RASA_PORT" --cors "*" \
-  --credentials credentials.yml --endpoints endpoints.yml
+  --credentials "$CREDENTIALS" --endpoints endpoints.yml
 start web "$PY" -m http.server --bind "$HOST" --directory web "$WEB_PORT"
 start console bash console/scripts/run.sh
 
