@@ -169,6 +169,19 @@ async def _visible_snapshot(request: Request, gebruiker: auth.Gebruiker) -> Snap
     return await run_in_threadpool(_snapshot, get_state(request), handoff_id, gebruiker.scope)
 
 
+async def _post_target(request: Request) -> tuple[auth.Gebruiker, dict[str, str], Snapshot]:
+    """The guarded POST's adviser and form, and the hand-off it acts on (visible to them).
+
+    Raises:
+        Weigering: not logged in, CSRF failed, or no such hand-off for this adviser (404).
+    """
+    gebruiker, form = await _post_guard(request)
+    snap = await _visible_snapshot(request, gebruiker)
+    if snap is None:
+        raise Weigering(PlainTextResponse("Niet gevonden.", status_code=404))
+    return gebruiker, form, snap
+
+
 def _back(handoff_id: int) -> RedirectResponse:
     return RedirectResponse(f"/handoffs/{handoff_id}", status_code=303)
 
@@ -455,13 +468,10 @@ async def transcript_fragment(request: Request) -> Response:
 async def overnemen(request: Request) -> Response:
     """``POST /handoffs/{id}/overnemen``: claim; Rasa first, then the database."""
     try:
-        gebruiker, _ = await _post_guard(request)
+        gebruiker, _, snap = await _post_target(request)
     except Weigering as refusal:
         return refusal.response
     state = get_state(request)
-    snap = await _visible_snapshot(request, gebruiker)
-    if snap is None:
-        return PlainTextResponse("Niet gevonden.", status_code=404)
     if snap.status != "aangevraagd":
         _flash(request, "Deze aanvraag is al overgenomen of gesloten.")
         return _back(snap.id)
@@ -495,14 +505,11 @@ async def overnemen(request: Request) -> Response:
 async def antwoorden(request: Request) -> Response:
     """``POST /handoffs/{id}/bericht``: the claiming adviser's reply, sent through Rasa."""
     try:
-        gebruiker, form = await _post_guard(request)
+        gebruiker, form, snap = await _post_target(request)
     except Weigering as refusal:
         return refusal.response
     state = get_state(request)
-    snap = await _visible_snapshot(request, gebruiker)
     as_json = _wants_json(request)
-    if snap is None:
-        return PlainTextResponse("Niet gevonden.", status_code=404)
 
     def fout(tekst: str, status: int) -> Response:
         if as_json:
@@ -535,13 +542,10 @@ async def antwoorden(request: Request) -> Response:
 
 async def _afsluiten(request: Request, intent: str, afsluiting: str) -> Response:
     try:
-        gebruiker, form = await _post_guard(request)
+        gebruiker, form, snap = await _post_target(request)
     except Weigering as refusal:
         return refusal.response
     state = get_state(request)
-    snap = await _visible_snapshot(request, gebruiker)
-    if snap is None:
-        return PlainTextResponse("Niet gevonden.", status_code=404)
     uitkomst: str | None = None
     if afsluiting == "adviseur":
         uitkomst = form.get("uitkomst", "")
@@ -597,13 +601,10 @@ async def afronden(request: Request) -> Response:
 async def notitie(request: Request) -> Response:
     """``POST /handoffs/{id}/notities``: add an internal note."""
     try:
-        gebruiker, form = await _post_guard(request)
+        gebruiker, form, snap = await _post_target(request)
     except Weigering as refusal:
         return refusal.response
     state = get_state(request)
-    snap = await _visible_snapshot(request, gebruiker)
-    if snap is None:
-        return PlainTextResponse("Niet gevonden.", status_code=404)
     tekst = form.get("tekst", "").strip()
     if not tekst or len(tekst) > 4000:
         _flash(request, "Een notitie heeft 1 tot 4000 tekens.")
