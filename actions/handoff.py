@@ -15,12 +15,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.firm_form import latest_entity
 from bot.firm.facts import AANTAL, GEMEENTE, LOKET, PROVINCIE
 from bot.handoff.consent import read_consent
 from bot.handoff.contact import CHAT, TERUGBELLEN, looks_like_contact_attempt, read_contact, read_name, read_preference
 from bot.handoff.names import AANGEVRAAGD, ACTIEF, AFGEROND, HANDOFF_ID, HANDOFF_STATUS, ONDERBROKEN
 from bot.handoff.service import HandoffService, HandoffServiceError, get_service
-from bot.loket.registry import get_registry
+from bot.loket.registry import Loket, get_registry
 from bot.scan.content import get_content
 from bot.scan.scoring import IncompleteScan, score
 
@@ -48,17 +49,22 @@ def user_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def firm_loket(tracker: Tracker) -> Loket:
+    """The firm's loket from slot `loket`, or the KVK when it is not known yet."""
+    registry = get_registry()
+    loket_id = tracker.get_slot(LOKET)
+    known = registry.lokets.get(loket_id) if isinstance(loket_id, str) else None
+    return known or registry.loket("kvk")
+
+
 def loket_fill(tracker: Tracker) -> Dict[str, str]:
-    """{loket_naam, loket_website} of the firm's loket to contact directly.
+    """{loket_naam, loket_website} of the loket to contact directly.
 
     The KVK stands in when the loket is not known yet or has no website we could confirm.
     """
-    registry = get_registry()
-    kvk = registry.loket("kvk")
-    loket_id = tracker.get_slot(LOKET)
-    loket = registry.lokets.get(loket_id, kvk) if isinstance(loket_id, str) else kvk
+    loket = firm_loket(tracker)
     if not loket.website:
-        loket = kvk
+        loket = get_registry().loket("kvk")
     return {"loket_naam": loket.name, "loket_website": loket.website or ""}
 
 
@@ -110,9 +116,7 @@ class ActionHandoffStart(Action):
             return []
         loop = tracker.active_loop.get("name")
         events: List[EventType] = [SlotSet(ONDERBROKEN, loop if loop in INTERRUPTIBLE_FORMS else None)]
-        preset = next(
-            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == VOORKEUR), None
-        )
+        preset = latest_entity(tracker, VOORKEUR)
         events += [SlotSet(VOORKEUR, preset if preset in (CHAT, TERUGBELLEN) else None)]
         events += [SlotSet(NAAM, None), SlotSet(GEGEVEN, None), SlotSet(TOESTEMMING, None)]
         text = user_text(tracker)
@@ -324,13 +328,6 @@ def _latest_time(tracker: Tracker) -> float:
     return 0.0
 
 
-def _entity(tracker: Tracker, name: str) -> str:
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == name and entity.get("value") is not None:
-            return str(entity["value"])
-    return ""
-
-
 class ActionHandoffOvername(Action):
     """An adviser claimed the conversation: say who it is; from now on the bot is silent."""
 
@@ -340,11 +337,8 @@ class ActionHandoffOvername(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Set `handoff_status` to actief and introduce the adviser."""
-        adviseur = _entity(tracker, "adviseur") or "Een adviseur"
-        registry = get_registry()
-        loket_id = tracker.get_slot(LOKET)
-        loket = registry.lokets.get(loket_id) if isinstance(loket_id, str) else None
-        naam = loket.name if loket else registry.loket("kvk").name
+        adviseur = latest_entity(tracker, "adviseur") or "Een adviseur"
+        naam = firm_loket(tracker).name
         dispatcher.utter_message(response="utter_handoff_overname", adviseur_naam=adviseur, loket_naam=naam)
         return [SlotSet(HANDOFF_STATUS, ACTIEF)]
 
@@ -358,10 +352,10 @@ class ActionAdviseurBericht(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the text; `adviseur` in the message metadata marks it as the adviser's."""
-        text = _entity(tracker, "bericht")
+        text = latest_entity(tracker, "bericht")
         if text:
             dispatcher.utter_message(
-                response="utter_adviseur_bericht", bericht=text, adviseur=_entity(tracker, "adviseur")
+                response="utter_adviseur_bericht", bericht=text, adviseur=latest_entity(tracker, "adviseur") or ""
             )
         return []
 
