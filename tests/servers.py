@@ -89,11 +89,11 @@ def start_bot(
                 **(env or {})}  # fmt: skip
     logs = {"actions": tmp / "actions.log", "rasa": tmp / "rasa.log"}
     actions = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        [str(VENV_BIN / "python"), "-m", "bot.serve", "actions", "--actions", "actions", "--port", str(action_port)],
         cwd=ROOT, env=full_env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     rasa = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", f"--auth-token={token}",
+        [str(VENV_BIN / "python"), "-m", "bot.serve", "rasa", "run", "--model", str(MODEL), "--enable-api", f"--auth-token={token}",
          "--interface", "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(endpoints), "--cors", "*",
          "--credentials", str(credentials or ROOT / "credentials.yml")],
         cwd=ROOT, env=full_env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
