@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "digiwijzer.tar.gz"
+MODEL = Path(os.environ.get("DIGIWIJZER_MODEL") or ROOT / "models" / "digiwijzer.tar.gz")  # override: try another model
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -93,9 +93,9 @@ def start_bot(
         cwd=ROOT, env=full_env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     rasa = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "bot.serve", "rasa", "run", "--model", str(MODEL), "--enable-api", f"--auth-token={token}",
-         "--interface", "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(endpoints), "--cors", "*",
-         "--credentials", str(credentials or ROOT / "credentials.yml")],
+        [str(VENV_BIN / "python"), "-m", "bot.serve", "rasa", "run", "--model", str(MODEL), "--enable-api",
+         f"--auth-token={token}", "--interface", "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(endpoints),
+         "--cors", "*", "--credentials", str(credentials or ROOT / "credentials.yml")],
         cwd=ROOT, env=full_env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     return RunningBot(actions, rasa, f"http://127.0.0.1:{rasa_port}", token, f"http://127.0.0.1:{action_port}", logs)

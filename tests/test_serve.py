@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -72,3 +73,22 @@ def test_unknown_server_name_shows_usage() -> None:
         serve.main(["web"])
     with pytest.raises(SystemExit, match="usage"):
         serve.main([])
+
+
+def test_sqlite_connections_get_wal_and_normal_sync(tmp_path: Path) -> None:
+    import sqlalchemy
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    before = sqlalchemy.create_engine(f"sqlite:///{tmp_path}/before.db")
+    with before.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal"
+    serve.speed_up_sqlite()
+    serve.speed_up_sqlite()  # twice adds one listener, not two
+    try:
+        engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path}/tracker.db")
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    finally:
+        event.remove(Engine, "connect", serve._sqlite_pragmas)
