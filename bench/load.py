@@ -257,6 +257,7 @@ class Level:
     wall_s: float = 0.0
     latencies: list[float] = field(default_factory=list)
     lost_reasons: dict[str, int] = field(default_factory=dict)
+    unanswered: int = 0  # turns answered with an empty list (the starter's dialogue)
 
     def result(self) -> dict[str, Any]:
         """The level as a JSON-ready dict (latencies summarised)."""
@@ -357,7 +358,11 @@ async def digiwijzer_conversation(client: Client, index: int) -> None:
 
 
 async def starter_conversation(client: Client, index: int) -> None:
-    """The starter bot's conversation: fixed English turns, each must get a reply.
+    """The starter bot's conversation: fixed English turns, each answered with HTTP 200.
+
+    The starter's own dialogue sometimes answers a turn with nothing (its TEDPolicy, trained
+    anew with each `rasa init`, predicts listening after e.g. "no"); that is its behaviour,
+    not a lost message, so the conversation goes on. Turns without a reply are counted.
 
     Args:
         client: the REST client of this conversation.
@@ -366,7 +371,7 @@ async def starter_conversation(client: Client, index: int) -> None:
     del index
     for message in STARTER_TURNS:
         if not await client.say(message):
-            raise Lost(f"no reply to {message!r}")
+            client.level.unanswered += 1
 
 
 Conversation = Callable[[Client, int], Awaitable[None]]
