@@ -72,7 +72,9 @@ class _LinearComponent(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """The component's default config (see parent class for full docstring)."""
-        return {"C": 10.0, "max_iter": 2000, "ranking_length": 10, "random_state": 42}
+        # A short ranking: it is stored with every user message and sent to the action server
+        # with every tracker; nothing reads past the first two (FallbackClassifier's ambiguity).
+        return {"C": 10.0, "max_iter": 2000, "ranking_length": 3, "random_state": 42}
 
     @staticmethod
     def required_packages() -> List[str]:
