@@ -17,6 +17,7 @@ The mapper learns from the scan answers in the NLU training data
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -283,11 +284,32 @@ def default_mapper() -> AnswerMapper:
         return _trained_mapper()
 
 
+_warm_up: threading.Thread | None = None
+
+
 def warm_up_in_background() -> threading.Thread:
     """Train the default mapper in a daemon thread, so that the first answer is fast."""
+    global _warm_up
     thread = threading.Thread(target=default_mapper, name="answer-mapper-warm-up", daemon=True)
     thread.start()
+    _warm_up = thread
     return thread
+
+
+def _finish_warm_up_before_fork() -> None:
+    """Let a running warm-up finish before this process forks.
+
+    The action server with ``ACTION_SERVER_SANIC_WORKERS`` > 1 forks its workers right after importing the
+    actions, while the warm-up is still training. A worker forked then would inherit ``_mapper_lock`` held
+    by a thread that does not exist in it, and its first free-text answer would wait forever. Waiting
+    here (a few seconds, once) also lets every worker share the trained mapper instead of training its own.
+    """
+    thread = _warm_up
+    if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+        thread.join()
+
+
+os.register_at_fork(before=_finish_warm_up_before_fork)
 
 
 _QUESTION_REFERENCE = re.compile(r"\bvraag\s+\d\b")
