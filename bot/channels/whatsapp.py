@@ -26,9 +26,11 @@ What the channel does:
 * ``POST /webhook``: the body must carry ``X-Hub-Signature-256: sha256=<hex>``, the HMAC-SHA256 of the
   raw body with the app secret; otherwise 403 and nothing is processed. The answer is 200 at once; the
   messages are handled in a background task, so Meta's 5-second timeout is never hit.
-* A message id seen before is skipped (Meta delivers at least once). The ids live in a bounded
-  in-memory LRU (:data:`RECENT_IDS`), per process: with several Rasa processes behind one webhook a
-  retry may reach another process, so deduplication then needs a shared store (Redis; issue 6).
+* A message id seen before is skipped (Meta delivers at least once). With ``DEDUPE_REDIS_URL``
+  set (the production profile, ``docs/production.md``) the ids are shared by every process through
+  Redis (``SET NX`` with a TTL of :data:`DEDUPE_TTL_SECONDS`), so a retry that reaches another Rasa
+  process is skipped too. Without it, or while Redis cannot be reached (logged), they live in a bounded
+  in-memory LRU (:data:`RECENT_IDS`) per process.
 * ``text`` → its body; ``interactive`` ``button_reply``/``list_reply`` → the reply id, which is the Rasa
   payload; a template's quick-reply ``button`` → its payload. Status updates are ignored. Any other
   type (image, voice, sticker, location, …) gets :data:`ONLY_TEXT` without asking Rasa.
@@ -57,7 +59,9 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Sequence, Set
 
 import aiohttp
+import redis.asyncio  # type: ignore[import-untyped]  # redis 4.6 ships no type hints
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from redis.exceptions import RedisError  # type: ignore[import-untyped]
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -78,7 +82,11 @@ ENV_VARS: Dict[str, str] = {
 """The required credentials and the environment variable each comes from."""
 
 RECENT_IDS = 10_000
-"""How many message ids the deduplication remembers (per process)."""
+"""How many message ids the in-memory deduplication remembers (per process)."""
+DEDUPE_REDIS_URL_ENV = "DEDUPE_REDIS_URL"
+DEDUPE_TTL_SECONDS = 7 * 24 * 3600
+"""How long Redis remembers a message id: Meta retries a delivery for up to seven days."""
+DEDUPE_KEY_PREFIX = "digiwijzer:whatsapp:seen:"
 
 ONLY_TEXT = "Sorry, ik kan alleen tekst lezen. Typ je antwoord, of kies een van de knoppen."
 LIST_BUTTON = "Kies een antwoord"
@@ -300,6 +308,38 @@ class RecentIds:
         if len(self._ids) > self.size:
             self._ids.popitem(last=False)
         return True
+
+
+class SharedIds:
+    """Message ids seen by any process, in Redis: the first ``SET NX`` of an id wins.
+
+    The client is made at first use, in the worker's own event loop (Sanic forks its workers).
+    """
+
+    def __init__(self, url: str, ttl: int = DEDUPE_TTL_SECONDS, prefix: str = DEDUPE_KEY_PREFIX) -> None:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"{DEDUPE_REDIS_URL_ENV} must be a redis:// URL")
+        self.url = url
+        self.ttl = ttl
+        self.prefix = prefix
+        self._redis: redis.asyncio.Redis | None = None
+
+    async def first_time(self, message_id: str) -> bool:
+        """Remember an id for ``ttl`` seconds.
+
+        Args:
+            message_id: Meta's message id.
+
+        Returns:
+            True when no process saw the id before.
+
+        Raises:
+            RedisError: Redis cannot be reached or refused the command.
+            OSError: The connection failed.
+        """
+        if self._redis is None:
+            self._redis = redis.asyncio.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
+        return bool(await self._redis.set(self.prefix + message_id, "1", nx=True, ex=self.ttl))
 
 
 # --- outgoing ----------------------------------------------------------------------------------------------------
@@ -682,6 +722,8 @@ class WhatsAppInput(InputChannel):
         self.app_secret = app_secret
         self.verify_token = verify_token
         self.recent = RecentIds()
+        url = os.environ.get(DEDUPE_REDIS_URL_ENV, "").strip()
+        self.shared = SharedIds(url) if url else None
         self._tasks: Set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -757,24 +799,48 @@ class WhatsAppInput(InputChannel):
             data = json.loads(body)
         except ValueError:
             return response.text("", status=400)
-        fresh = [m for m in parse_delivery(data, self.config.phone_number_id) if self.recent.first_time(m.message_id)]
-        if fresh:
-            task = asyncio.create_task(self.handle(fresh, on_new_message))
+        messages = parse_delivery(data, self.config.phone_number_id)
+        if messages:
+            task = asyncio.create_task(self.handle(messages, on_new_message))
             self._tasks.add(task)  # keep a reference until done
             task.add_done_callback(self._tasks.discard)
         return response.text("", status=200)
 
+    async def first_time(self, message_id: str) -> bool:
+        """Whether a message is new: in Redis when configured and reachable, else in this process's memory.
+
+        Args:
+            message_id: Meta's message id.
+
+        Returns:
+            True when the id was not seen before.
+        """
+        if self.shared is not None:
+            try:
+                return await self.shared.first_time(message_id)
+            except (RedisError, OSError) as error:
+                logger.warning(
+                    "WhatsApp: Redis for de-duplication not reached (%s: %s); using this process's memory",
+                    type(error).__name__,
+                    error,
+                )
+        return self.recent.first_time(message_id)
+
     async def handle(
         self, messages: Sequence[Incoming], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
-        """Handle the messages of one delivery in order; one failing does not stop the rest.
+        """Handle the new messages of one delivery in order; one failing does not stop the rest.
+
+        All ids of the delivery are checked before any message is handled, so a retry arriving meanwhile
+        finds them taken.
 
         Args:
-            messages: The new messages.
+            messages: The messages of the delivery (seen ones are skipped).
             on_new_message: Rasa's callback for a user message.
         """
+        fresh = [message for message in messages if await self.first_time(message.message_id)]
         output = WhatsAppOutput(self.config)
-        for message in messages:
+        for message in fresh:
             try:
                 if message.text is None:
                     await output.send_text_message(message.sender, ONLY_TEXT)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-import rasa.core.channels.socketio as stock
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered
 
+import bot.channels.socketio as ours
 from bot.channels.socketio import DigiwijzerSocketIOInput, DigiwijzerSocketIOOutput
 
 BUTTONS = [
@@ -124,7 +124,8 @@ async def test_no_or_odd_adviser_name_adds_no_metadata(
 @pytest.fixture
 def channel(monkeypatch: pytest.MonkeyPatch) -> tuple[DigiwijzerSocketIOInput, FakeSio, list[UserMessage]]:
     """The input channel with its blueprint built on a fake socket.io server."""
-    monkeypatch.setattr(stock, "AsyncServer", FakeSio)
+    monkeypatch.delenv("SOCKETIO_REDIS_URL", raising=False)
+    monkeypatch.setattr(ours, "AsyncServer", FakeSio)
     received: list[UserMessage] = []
 
     async def on_new_message(message: UserMessage) -> None:
@@ -181,3 +182,35 @@ async def test_user_message_without_session_id_is_ignored(channel: tuple) -> Non
     _, sio, received = channel
     await sio.handlers["user_uttered"]("sid1", {"message": "hallo"})
     assert received == []
+
+
+async def test_connect_is_open_without_a_jwt_key(channel: tuple) -> None:
+    _, sio, _ = channel
+    assert await sio.handlers["connect"]("sid1", {}, None) is True
+
+
+def test_no_redis_url_means_rooms_in_memory() -> None:
+    assert ours.redis_manager({}) is None
+    assert ours.redis_manager({"SOCKETIO_REDIS_URL": "  "}) is None
+
+
+def test_redis_url_gives_a_redis_manager_on_our_channel() -> None:
+    manager = ours.redis_manager({"SOCKETIO_REDIS_URL": "redis://:pw@127.0.0.1:6379/0"})
+    assert manager is not None
+    assert (manager.redis_url, manager.channel) == ("redis://:pw@127.0.0.1:6379/0", "digiwijzer-socketio")
+    other = ours.redis_manager({"SOCKETIO_REDIS_URL": "redis://h/0", "SOCKETIO_REDIS_CHANNEL": "staging"})
+    assert other is not None and other.channel == "staging"
+    with pytest.raises(ValueError, match="SOCKETIO_REDIS_URL"):
+        ours.redis_manager({"SOCKETIO_REDIS_URL": "http://127.0.0.1:6379"})
+
+
+def test_the_blueprint_uses_the_redis_manager_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCKETIO_REDIS_URL", "redis://:pw@127.0.0.1:1/0")
+    input_channel = DigiwijzerSocketIOInput.from_credentials({"session_persistence": True})
+
+    async def on_new_message(message: UserMessage) -> None:
+        pass
+
+    blueprint = input_channel.blueprint(on_new_message)
+    assert isinstance(input_channel.sio.manager, ours.AsyncRedisManager)
+    assert [listener.event for listener in blueprint._future_listeners] == ["before_server_start", "after_server_start"]
