@@ -5,7 +5,8 @@
 # - keeps its own cluster in /tmp/digiwijzer-postgres (override: DIGIWIJZER_PG_DIR), owned by the
 #   postgres OS user, listening on 127.0.0.1:55432 only (override: DIGIWIJZER_PG_PORT);
 # - creates role "digiwijzer" with a random password kept in var/postgres-digiwijzer.password
-#   (mode 600) and database "digiwijzer_test" owned by it;
+#   (mode 600) and databases "digiwijzer_test" (the console's) and "digiwijzer_tracker" (Rasa's
+#   tracker store in the production profile's tests) owned by it;
 # - prints the SQLAlchemy URL (postgresql+psycopg://...) as the last line on stdout.
 #
 # Usage: CONSOLE_TEST_POSTGRES_URL=$(scripts/postgres.sh | tail -n1) console/scripts/test.sh
@@ -16,6 +17,7 @@ PORT="${DIGIWIJZER_PG_PORT:-55432}"
 PWFILE="$ROOT/var/postgres-digiwijzer.password"
 ROLE=digiwijzer
 DB=digiwijzer_test
+TRACKER_DB=digiwijzer_tracker
 
 log() { printf '\033[1m[postgres]\033[0m %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -85,10 +87,12 @@ SELECT 'CREATE ROLE $ROLE LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE 
 ALTER ROLE $ROLE WITH LOGIN PASSWORD '$PASSWORD';
 SELECT 'CREATE DATABASE $DB OWNER $ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DB')
 \gexec
+SELECT 'CREATE DATABASE $TRACKER_DB OWNER $ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TRACKER_DB')
+\gexec
 SQL
 
 # 5. Check that the role can log in over TCP, then print the URL.
 PGPASSWORD="$PASSWORD" "$BIN/psql" "host=127.0.0.1 port=$PORT dbname=$DB user=$ROLE" -qtA -c 'SELECT 1' >/dev/null \
   || die "cannot log in as $ROLE on 127.0.0.1:$PORT"
-log "PostgreSQL ready: database $DB on 127.0.0.1:$PORT"
+log "PostgreSQL ready: databases $DB and $TRACKER_DB on 127.0.0.1:$PORT"
 echo "postgresql+psycopg://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB"

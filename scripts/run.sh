@@ -5,6 +5,10 @@
 #   web chat     http://127.0.0.1:8080
 #   console      http://127.0.0.1:8090  (hand-off service and adviser console)
 # Ctrl-C stops every process this script started.
+#
+# DIGIWIJZER_PROFILE=production: PostgreSQL tracker store, Redis lock store, RASA_WORKERS Rasa and
+# ACTION_WORKERS action-server worker processes, all configured from the environment (scripts/production_env.sh,
+# docs/production.md). Without a profile: SQLite tracker store, one process each.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -16,6 +20,21 @@ ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
 CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 HOST="${HOST:-127.0.0.1}"
+
+ENDPOINTS=endpoints.yml
+RASA_ENV=()    # extra environment of the Rasa server and the action server
+ACTION_ENV=()
+case "${DIGIWIJZER_PROFILE:-}" in
+  "") ;;
+  production)
+    source "$ROOT/scripts/production_env.sh"  # stops here, naming it, when a required variable is missing
+    ENDPOINTS=endpoints.production.yml
+    RASA_ENV=(SANIC_WORKERS="$RASA_WORKERS")
+    ACTION_ENV=(ACTION_SERVER_SANIC_WORKERS="$ACTION_WORKERS")
+    log "Production profile: PostgreSQL $TRACKER_DB_HOST:$TRACKER_DB_PORT/$TRACKER_DB_NAME, Redis $REDIS_HOST:$REDIS_PORT, $RASA_WORKERS Rasa and $ACTION_WORKERS action workers"
+    ;;
+  *) die "DIGIWIJZER_PROFILE must be unset or 'production', not '$DIGIWIJZER_PROFILE'" ;;
+esac
 
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_hex(24))')  # hex: never starts with "-"
@@ -84,10 +103,10 @@ check_alive() {
 }
 
 # bot.serve: the same servers as `python -m rasa_sdk` and `rasa run`, made lighter and faster (see bot/serve.py).
-start actions env SANIC_HOST="$HOST" "$VENV/bin/python" -m bot.serve actions --actions actions --port "$ACTION_PORT"
-start rasa "$VENV/bin/python" -m bot.serve rasa run --model "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
+start actions env SANIC_HOST="$HOST" "${ACTION_ENV[@]}" "$VENV/bin/python" -m bot.serve actions --actions actions --port "$ACTION_PORT"
+start rasa env "${RASA_ENV[@]}" "$VENV/bin/python" -m bot.serve rasa run --model "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --interface "$HOST" --port "$RASA_PORT" --cors "*" \
-  --credentials "$CREDENTIALS" --endpoints endpoints.yml
+  --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS"
 start web "$PY" -m http.server --bind "$HOST" --directory web "$WEB_PORT"
 start console bash console/scripts/run.sh
 

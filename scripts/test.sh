@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every check: lint and types, data validation, training (when needed), test stories,
 # the NLU held-out report, the console's tests (SQLite and a real PostgreSQL), and pytest
-# (unit, action, quality-gate and end-to-end tests).
+# (unit, action, quality-gate and end-to-end tests, the production profile's on PostgreSQL and Redis).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -27,8 +27,9 @@ rm -rf results/nlu
 "$VENV/bin/rasa" test nlu --model "$MODEL" --nlu tests/nlu_holdout --out results/nlu --quiet
 "$PY" scripts/nlu_report.py results/nlu
 
-log "PostgreSQL (Debian package, loopback only) for the console's database tests"
+log "PostgreSQL and Redis (Debian packages, loopback only) for the console's and the production profile's tests"
 pg_url=$(bash "$ROOT/scripts/postgres.sh" | tail -n1)
+redis_url=$(bash "$ROOT/scripts/redis.sh" | tail -n1)
 
 log "Console: ruff, mypy and pytest on SQLite and PostgreSQL"
 CONSOLE_TEST_POSTGRES_URL="$pg_url" bash "$ROOT/console/scripts/test.sh" -q -p no:cacheprovider
@@ -37,4 +38,5 @@ log "Chromium for the browser tests (Debian package)"
 bash "$ROOT/scripts/chromium.sh" >/dev/null
 
 log "pytest"
-"$PY" -m pytest -p no:cacheprovider -q "$@"
+DIGIWIJZER_TEST_POSTGRES_URL="$pg_url" DIGIWIJZER_TEST_REDIS_URL="$redis_url" \
+  "$PY" -m pytest -p no:cacheprovider -q "$@"
