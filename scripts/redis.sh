@@ -75,6 +75,15 @@ export REDISCLI_AUTH="$PASSWORD"  # redis-cli reads it from here, not from its c
 ping() { redis-cli -h 127.0.0.1 -p "$PORT" --no-auth-warning ping 2>/dev/null | grep -qx PONG; }
 
 # 3. Running? Else start it (configuration on stdin: the password is in no config file).
+if pid=$(running_pid) && ! ping; then  # started by another checkout with its own password file
+  log "The Redis on 127.0.0.1:$PORT does not take the password in $PWFILE; restarting it with that one"
+  kill -TERM "$pid"
+  for _ in $(seq 1 50); do
+    running_pid >/dev/null || break
+    sleep 0.1
+  done
+fi
+
 if ! running_pid >/dev/null; then
   mkdir -p "$DIR"
   chown redis:redis "$DIR"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
@@ -103,26 +102,3 @@ def production_env(settings: dict[str, str], base: dict[str, str] | None = None)
         raise RuntimeError(done.stderr.decode(errors="replace"))
     pairs = (item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
     return {key: value for key, value in pairs}
-
-
-def wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float = 300) -> None:
-    """Like `tests.servers.wait_until_up`, but a request that times out is retried too.
-
-    With several Sanic workers the socket is bound before the workers are forked, so for a while a
-    connection is accepted by the kernel and nobody answers.
-    """
-    import time
-
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode}; log:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=5).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not up after {timeout} s; log:\n{log.read_text()[-4000:]}")

@@ -29,10 +29,10 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"process exited with {proc.returncode}; log:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
+        try:  # a timeout is retried too: with several Sanic workers the port accepts before anyone answers
+            if requests.get(url, timeout=5).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} not up after {timeout} s; log:\n{log.read_text()[-4000:]}")

@@ -27,9 +27,8 @@ from tests.production_stack import (
     production_env,
     production_settings,
     redis_url,
-    wait_until_serving,
 )
-from tests.servers import MODEL, ROOT, VENV_BIN, free_port, stop
+from tests.servers import MODEL, ROOT, VENV_BIN, free_port, stop, wait_until_up
 
 pytestmark = pytest.mark.e2e
 CONTENT = get_content()
@@ -122,9 +121,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             )  # fmt: skip
             for i, port in enumerate(ports)
         ]  # both load the model at the same time
-        wait_until_serving(f"http://127.0.0.1:{action_port}/health", actions, procs[0][1])
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, procs[0][1])
         for proc, port, (_, log) in zip(rasa, ports, procs[1:]):
-            wait_until_serving(f"http://127.0.0.1:{port}/status?token={token}", proc, log)
+            wait_until_up(f"http://127.0.0.1:{port}/status?token={token}", proc, log)
         yield Stack((f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"), token, env, rd)
     finally:
         for proc, _ in reversed(procs):
