@@ -529,6 +529,73 @@ def start_digiwijzer(tmp: Path) -> Target:
     return Target("digiwijzer", bot.url, bot.token, digiwijzer_conversation, roots, info, bot.stop)
 
 
+def start_digiwijzer_production(tmp: Path, rasa_workers: int, action_workers: int) -> Target:
+    """Starts Digiwijzer in the production profile (docs/production.md) on this machine.
+
+    PostgreSQL and Redis from `scripts/postgres.sh` and `scripts/redis.sh`, the environment made by
+    `scripts/production_env.sh` (as `scripts/run.sh` does), one action server with `action_workers`
+    Sanic workers and one Rasa server with `rasa_workers` (they share its port).
+    """
+    import secrets
+
+    from tests.production_stack import postgres_url, production_env, production_settings, redis_url
+
+    token = secrets.token_hex(16)
+    action_port, rasa_port = free_port(), free_port()
+    settings = {
+        **production_settings(postgres_url(), redis_url()),
+        "RASA_AUTH_TOKEN": token,
+        "CONSOLE_SECRET_KEY": secrets.token_urlsafe(32),
+        "CONSOLE_SERVICE_TOKEN": secrets.token_urlsafe(32),
+        "RASA_WORKERS": str(rasa_workers),
+        "ACTION_WORKERS": str(action_workers),
+    }
+    env = {**production_env(settings), **SERVER_ENV, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1",
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "CONSOLE_URL": f"http://127.0.0.1:{free_port()}"}  # no console: the bench asks for no adviser  # fmt: skip
+    started = time.monotonic()
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(name: str, args: list[str], extra: dict[str, str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "bot.serve", *args], cwd=ROOT, env={**env, **extra},
+            stdout=(tmp / f"{name}.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        procs.append(proc)
+        return proc
+
+    def stop_all() -> None:
+        for proc in reversed(procs):
+            stop(proc)
+
+    try:
+        actions = start("actions", ["actions", "--actions", "actions", "--port", str(action_port)],
+                        {"ACTION_SERVER_SANIC_WORKERS": str(action_workers)})  # fmt: skip
+        rasa = start(
+            "rasa",
+            ["rasa", "run", "--model", str(MODEL), "--enable-api", f"--auth-token={token}", "--interface",
+             "127.0.0.1", "--port", str(rasa_port), "--endpoints", str(ROOT / "endpoints.production.yml"),
+             "--credentials", str(ROOT / "credentials.yml")],
+            {"SANIC_WORKERS": str(rasa_workers)},
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{rasa_port}"
+        cold = first_rest_reply(url, started, procs)
+    except BaseException:
+        stop_all()
+        for name in ("actions", "rasa"):
+            log = tmp / f"{name}.log"
+            if log.exists():
+                print(f"--- {name} log (end) ---\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+        raise
+    info = {
+        "cold_start_s": round(cold, 1),
+        "model_mb": round(MODEL.stat().st_size / 2**20, 1),
+        "profile": f"production: PostgreSQL, Redis, {rasa_workers} Rasa and {action_workers} action workers",
+    }
+    roots = {"rasa": rasa.pid, "actions": actions.pid}
+    return Target("digiwijzer", url, token, digiwijzer_conversation, roots, info, stop_all)
+
+
 def start_starter(tmp: Path, starter_dir: Path | None) -> Target:
     """Creates and trains the `rasa init` starter bot (or reuses `starter_dir`), then starts it."""
     import secrets
@@ -667,6 +734,9 @@ def print_report(report: dict[str, Any]) -> None:
     """The whole run as readable tables."""
     targets = report["targets"]
     print(f"\n=== load benchmark {report['date']} (loadavg at start {report['loadavg_start']}) ===")
+    for name, result in targets.items():
+        if result.get("profile"):
+            print(f"{name}: {result['profile']}")
     print(LEVEL_HEADER)
     for name, result in targets.items():
         for level in result.get("levels", []):
@@ -725,6 +795,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", help="HTTP API token of the --url bot (for /model/parse)")
     parser.add_argument("--pids", type=int, nargs="*", default=[], help="server pids of the --url bot (for RSS/CPU)")
     parser.add_argument("--starter-dir", type=Path, help="reuse (or keep) the starter project in this folder")
+    parser.add_argument("--profile", choices=["default", "production"], default="default",
+                        help="Digiwijzer's profile: default (SQLite, one process each) or production "
+                        "(PostgreSQL, Redis, several workers; docs/production.md)")  # fmt: skip
+    parser.add_argument("--rasa-workers", type=int, default=2, help="production profile: Rasa workers (default 2)")
+    parser.add_argument("--action-workers", type=int, default=1, help="production profile: action workers (default 1)")
     parser.add_argument("--setup-log", type=Path, help="a saved scripts/setup.sh log to read the training time from")
     args = parser.parse_args(argv)
     if args.url and args.target == "both":
@@ -749,8 +824,11 @@ def main(argv: list[str] | None = None) -> None:
             if args.url:
                 target = external_target(name, args.url, args.token, args.pids)
             elif name == "digiwijzer":
-                print("starting Digiwijzer (action server and Rasa) ...", flush=True)
-                target = start_digiwijzer(tmp)
+                print(f"starting Digiwijzer (action server and Rasa), profile {args.profile} ...", flush=True)
+                if args.profile == "production":
+                    target = start_digiwijzer_production(tmp, args.rasa_workers, args.action_workers)
+                else:
+                    target = start_digiwijzer(tmp)
             else:
                 target = start_starter(tmp, args.starter_dir)
             try:
