@@ -4,10 +4,7 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 MODEL="$ROOT/models/digiwijzer.tar.gz"
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
-# The last filter: Rasa warns that retrieval intents need its own ResponseSelector; ours
-# (bot.nlu.linear.LinearResponseSelector) serves them, so the warning is wrong here.
-export TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1
-export PYTHONWARNINGS="ignore::DeprecationWarning,ignore:You have defined training data with examples for training a response selector"
+export TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS="ignore::DeprecationWarning"
 export RASA_TELEMETRY_ENABLED=false
 
 log() { printf '\033[1m[digiwijzer]\033[0m %s\n' "$*" >&2; }

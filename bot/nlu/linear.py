@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from typing import Any, Dict, List, Sequence, Type
 
 import numpy as np
@@ -37,6 +38,11 @@ from rasa.shared.nlu.training_data.util import intent_response_key_to_template_k
 from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
+
+# Rasa warns at training that retrieval intents need its ResponseSelector. Here
+# LinearResponseSelector serves them, so that warning is wrong. It is silenced when this
+# module is imported: config.yml names the module, so Rasa imports it before it validates.
+warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response")
 
 _CLASSIFIER_FILE = "classifier.skops"
 _META_FILE = "meta.json"
