@@ -59,17 +59,27 @@ def sentence_features(messages: Sequence[Message]) -> scipy.sparse.csr_matrix:
     return scipy.sparse.vstack(rows).tocsr()
 
 
+_ROW_ATTRIBUTE = "_linear_sentence_row"  # (number of features then, row) cached on the message
+
+
 def dense_sentence_features(message: Message) -> npt.NDArray[np.float64]:
     """The same row as `sentence_features` for one message, as a dense array of shape (1, n).
 
     At prediction time this is several times cheaper than building a sparse matrix, and a
-    row of a few thousand numbers is small.
+    row of a few thousand numbers is small. The row is kept on the message, so the intent
+    classifier and the response selectors after it combine the features only once; a
+    feature added later makes a new row.
     """
+    cached = getattr(message, _ROW_ATTRIBUTE, None)
+    if cached is not None and cached[0] == len(message.features):
+        return cached[1]
     _, sparse = message.get_sparse_features(TEXT)
     _, dense = message.get_dense_features(TEXT)
     parts = [sparse.features.toarray()] if sparse is not None else []
     parts += [np.asarray(dense.features)] if dense is not None else []
-    return np.hstack(parts).reshape(1, -1) if parts else np.zeros((1, 0))
+    row = np.hstack(parts).reshape(1, -1) if parts else np.zeros((1, 0))
+    setattr(message, _ROW_ATTRIBUTE, (len(message.features), row))
+    return row
 
 
 class _LinearComponent(GraphComponent):

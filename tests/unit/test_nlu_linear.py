@@ -110,3 +110,12 @@ def test_one_label_is_not_trained(storage: LocalModelStorage) -> None:
     classifier = LinearIntentClassifier.create({}, storage, Resource("one"), context())
     classifier.train(data)
     assert classifier.classifier is None
+
+
+def test_dense_row_is_made_once_per_message_and_again_after_a_new_feature() -> None:
+    m = message("wat zijn de kosten")
+    first = dense_sentence_features(m)
+    assert dense_sentence_features(m) is first  # the next component reuses it
+    m.add_features(Features(np.array([[5.0]]), FEATURE_TYPE_SENTENCE, TEXT, "late"))
+    again = dense_sentence_features(m)
+    assert again.shape == (1, first.shape[1] + 1) and again[0, -1] == 5.0
