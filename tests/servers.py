@@ -99,3 +99,22 @@ def start_bot(
         cwd=ROOT, env=full_env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     return RunningBot(actions, rasa, f"http://127.0.0.1:{rasa_port}", token, f"http://127.0.0.1:{action_port}", logs)
+
+
+def rasa_tracker(url: str, token: str, sender: str) -> dict:
+    """A conversation's tracker from Rasa's HTTP API (`GET /conversations/<sender>/tracker`)."""
+    answer = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": token}, timeout=30)
+    answer.raise_for_status()
+    return dict(answer.json())
+
+
+def rasa_trigger(url: str, token: str, sender: str, intent: str, entities: dict | None = None) -> dict:
+    """What the adviser console does: an external intent, answered on the conversation's latest channel."""
+    answer = requests.post(
+        f"{url}/conversations/{sender}/trigger_intent",
+        params={"token": token, "output_channel": "latest"},
+        json={"name": intent, "entities": entities or {}},
+        timeout=90,
+    )
+    answer.raise_for_status()
+    return dict(answer.json())

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import requests
 
 from tests.console_stack import start_console
-from tests.servers import MODEL, ROOT, free_port, start_bot, stop, wait_until_up
+from tests.servers import MODEL, ROOT, free_port, rasa_tracker, rasa_trigger, start_bot, stop, wait_until_up
 
 WEB = ROOT / "web"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,21 +53,10 @@ class Servers:
 
     def trigger(self, sender: str, intent: str, entities: dict | None = None) -> dict:
         """What the adviser console does: an external intent, answered on the latest output channel."""
-        response = requests.post(
-            f"{self.rasa_url}/conversations/{sender}/trigger_intent",
-            params={"token": self.token, "output_channel": "latest"},
-            json={"name": intent, "entities": entities or {}},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return response.json()
+        return rasa_trigger(self.rasa_url, self.token, sender, intent, entities)
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
+        return rasa_tracker(self.rasa_url, self.token, sender)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

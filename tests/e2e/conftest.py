@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.servers import MODEL, ROOT, VENV_BIN, free_port, start_bot, stop, wait_until_up
+from tests.servers import MODEL, ROOT, VENV_BIN, free_port, rasa_tracker, rasa_trigger, start_bot, stop, wait_until_up
 
 __all__ = ["MODEL", "ROOT", "VENV_BIN", "free_port", "stop", "wait_until_up"]
 
@@ -28,19 +28,10 @@ class Bot:
 
     def trigger(self, sender: str, intent: str, entities: dict | None = None) -> list[dict]:
         """What the console does: an external intent, answered on the latest output channel."""
-        response = requests.post(
-            f"{self.url}/conversations/{sender}/trigger_intent",
-            params={"token": self.token, "output_channel": "latest"},
-            json={"name": intent, "entities": entities or {}},
-            timeout=60,
-        )
-        response.raise_for_status()
-        return response.json().get("messages", [])
+        return list(rasa_trigger(self.url, self.token, sender, intent, entities).get("messages", []))
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return rasa_tracker(self.url, self.token, sender)
 
 
 class FakeConsole:

@@ -28,7 +28,7 @@ from tests.production_stack import (
     production_settings,
     redis_url,
 )
-from tests.servers import MODEL, ROOT, VENV_BIN, free_port, stop, wait_until_up
+from tests.servers import MODEL, ROOT, VENV_BIN, free_port, rasa_tracker, rasa_trigger, stop, wait_until_up
 
 pytestmark = pytest.mark.e2e
 CONTENT = get_content()
@@ -51,11 +51,7 @@ class Stack:
         return answer.json()
 
     def tracker(self, process: int, sender: str) -> dict:
-        answer = requests.get(
-            f"{self.urls[process]}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
-        answer.raise_for_status()
-        return answer.json()
+        return rasa_tracker(self.urls[process], self.token, sender)
 
 
 @pytest.fixture(scope="module")
@@ -218,14 +214,10 @@ async def test_adviser_reply_posted_to_one_process_reaches_the_web_chat_on_the_o
 
         # What the console does for an adviser's reply; the call reaches the other process.
         text = f"Hoi, ik ben Sanne. ({uuid.uuid4().hex[:6]})"
-        answer = await asyncio.to_thread(
-            requests.post,
-            f"{stack.urls[1]}/conversations/{session_id}/trigger_intent",
-            params={"token": stack.token, "output_channel": "latest"},
-            json={"name": "adviseur_bericht", "entities": {"adviseur": "Sanne", "bericht": text}},
-            timeout=90,
-        )
-        answer.raise_for_status()
+        await asyncio.to_thread(
+            rasa_trigger, stack.urls[1], stack.token, session_id, "adviseur_bericht",
+            {"adviseur": "Sanne", "bericht": text},
+        )  # fmt: skip
         message = await wait_for("bot_uttered", lambda data: data.get("text") == text, timeout=30)
         assert message == {"text": text, "metadata": {"adviseur": "Sanne"}}
     finally:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bot.channels.whatsapp import ONLY_TEXT, sign
-from tests.servers import MODEL, free_port, start_bot
+from tests.servers import MODEL, free_port, rasa_tracker, rasa_trigger, start_bot
 from tests.whatsapp_fake import (
     PHONE_NUMBER_ID,
     FakeGraphApi,
@@ -64,9 +64,7 @@ class WhatsAppBot:
         return requests.post(self.webhook, data=raw, headers=headers, timeout=10)
 
     def user_events(self, sender: str) -> list[dict]:
-        answer = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
-        answer.raise_for_status()
-        return [e for e in answer.json()["events"] if e["event"] == "user"]
+        return [e for e in rasa_tracker(self.url, self.token, sender)["events"] if e["event"] == "user"]
 
 
 @pytest.fixture(scope="module")
@@ -186,12 +184,9 @@ def test_adviser_reply_reaches_the_whatsapp_user(whatsapp_bot: WhatsAppBot) -> N
     user = new_user()
     whatsapp_bot.post(delivery(text(user, wamid(), "hallo")))
     whatsapp_bot.graph.wait_for(user, lambda m: "digitale assistent" in m.text)
-    answer = requests.post(
-        f"{whatsapp_bot.url}/conversations/{user}/trigger_intent",
-        params={"token": whatsapp_bot.token, "output_channel": "latest"},
-        json={"name": "adviseur_bericht", "entities": {"adviseur": "Sanne", "bericht": "Hoi, ik help je verder."}},
-        timeout=60,
-    )
-    answer.raise_for_status()
+    rasa_trigger(
+        whatsapp_bot.url, whatsapp_bot.token, user, "adviseur_bericht",
+        {"adviseur": "Sanne", "bericht": "Hoi, ik help je verder."},
+    )  # fmt: skip
     reply = whatsapp_bot.graph.wait_for(user, lambda m: "Hoi, ik help je verder." in m.text)
     assert reply.text == "Sanne (adviseur): Hoi, ik help je verder."
