@@ -1,7 +1,7 @@
 """Start Digiwijzer's servers: `python -m bot.serve rasa|actions [their usual arguments]`.
 
-The same servers as `rasa run …` and `python -m rasa_sdk …`, with two changes that the
-benchmark (`bench/load.py`) showed to matter:
+The same servers as `rasa run …` and `python -m rasa_sdk …`, with changes that the
+benchmark (`bench/load.py`) and profiling showed to matter:
 
 * **actions**: TensorFlow is kept out of the action server. spaCy's `thinc` imports it
   when it is installed (it is: Rasa needs it), which costs about 400 MB of memory and
@@ -14,7 +14,12 @@ benchmark (`bench/load.py`) showed to matter:
 * **rasa**: an SQLite tracker store (the embedded default) runs in WAL mode with
   `synchronous=NORMAL`: a commit no longer waits for the disk twice. A crash of the
   process loses nothing committed; only a power cut can lose the last few turns.
-  PostgreSQL, the production store, is not touched.
+  PostgreSQL, the production store, is not touched. Its connections are pooled instead of
+  opened for every read and save (`pool_sqlite_connections`).
+* **rasa**: an event's class is looked up in a table instead of by walking every subclass
+  of `Event` for each event read back (`cache_event_types`).
+* **rasa**: calls to the action server reuse one HTTP session and its connections
+  (`keep_endpoint_sessions`).
 * **both**: numpy's OpenBLAS uses one thread per process unless the environment says
   otherwise (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`). The servers encode one sentence at
   a time; on two cores a thread pool per process made a USE encoding 2.8 times slower
@@ -100,6 +105,113 @@ def speed_up_sqlite() -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
 
 
+def cache_event_types() -> None:
+    """Makes `Event.resolve_by_type` a dictionary lookup.
+
+    Rasa finds an event's class by walking every subclass of `Event` (with an
+    `inspect.isabstract` check each) for every event it reads back from the tracker
+    store or an action server: about 7% of the server's time per turn. The lookup gives
+    the same class (the first subclass in Rasa's own order with that `type_name`); a name
+    it does not know yet rebuilds the table once, so later-imported events are found,
+    and a name nobody knows goes to Rasa's own method (its default or its error).
+    """
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    stock = Event.resolve_by_type
+    table: dict[str, type[Event]] = {}
+
+    def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        found = table.get(type_name)
+        if found is None:
+            for cls in all_subclasses(Event):
+                table.setdefault(cls.type_name, cls)
+            found = table.get(type_name)
+        return found if found is not None else stock(type_name, default)
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def _pooled_sqlite_kwargs(stock: Any) -> Any:
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import QueuePool
+
+        parsed = make_url(str(url))
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # The tracker store is used from the server's event loop thread only; the
+            # flag lets the pool hand a connection to whichever thread checks it out.
+            return {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+        return dict(stock(url))
+
+    return create_engine_kwargs
+
+
+def pool_sqlite_connections() -> None:
+    """Keeps the SQLite tracker store's connections open between turns.
+
+    SQLAlchemy 1.4 opens and closes a new connection for every session on a file-based
+    SQLite database (`NullPool`): for every tracker read and every save, with the WAL
+    pragmas each time (about 5% of the server's time). A `QueuePool` reuses them, as
+    SQLAlchemy 2.0 does by default. Other databases keep Rasa's own engine options.
+    """
+    import rasa.core.tracker_store as tracker_store
+
+    stock = tracker_store.create_engine_kwargs
+    if getattr(stock, "__name__", "") == "create_engine_kwargs" and stock.__module__ == __name__:
+        return
+    tracker_store.create_engine_kwargs = _pooled_sqlite_kwargs(stock)
+
+
+class _LentSession:
+    """`async with` gives the kept session and leaves it open at the end."""
+
+    def __init__(self, kept: Any) -> None:
+        self.kept = kept
+
+    async def __aenter__(self) -> Any:
+        return self.kept
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def _kept_session(endpoint: Any) -> _LentSession:
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    kept = getattr(endpoint, "_kept_session", None)
+    if kept is None or kept.closed or kept._loop is not loop:
+        basic_auth = endpoint.basic_auth
+        kept = aiohttp.ClientSession(
+            headers=endpoint.headers,
+            auth=aiohttp.BasicAuth(basic_auth["username"], basic_auth["password"]) if basic_auth else None,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=2),
+        )
+        endpoint._kept_session = kept
+    return _LentSession(kept)
+
+
+def keep_endpoint_sessions() -> None:
+    """Lets Rasa's HTTP endpoints (the action server) reuse one client session and its connections.
+
+    `EndpointConfig.session()` built a new `aiohttp.ClientSession` for every request and
+    `request` closed it afterwards, so every custom action opened and closed a TCP
+    connection, with a thread for the address lookup. Now each endpoint keeps one
+    session per event loop, with the same headers, authentication and timeout; Rasa's
+    own `request` (its error handling included) is unchanged. Idle connections are
+    dropped after 2 s, before the action server's keep-alive (5 s) would close them under
+    a request.
+    """
+    from rasa.utils.endpoints import EndpointConfig
+
+    EndpointConfig.session = _kept_session
+
+
 def main(argv: list[str]) -> None:
     """Runs the server named by the first argument with the rest of the arguments."""
     if not argv or argv[0] not in ("rasa", "actions"):
@@ -116,6 +228,9 @@ def main(argv: list[str]) -> None:
     else:
         speed_up_action_validation()
         speed_up_sqlite()
+        pool_sqlite_connections()
+        cache_event_types()
+        keep_endpoint_sessions()
         from rasa.__main__ import main as rasa_main
 
         sys.argv = ["rasa", *args]

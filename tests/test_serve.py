@@ -1,4 +1,4 @@
-"""Tests for bot/serve.py: the server launcher and its two changes to the stock servers."""
+"""Tests for bot/serve.py: the server launcher and its changes to the stock servers."""
 
 from __future__ import annotations
 
@@ -92,3 +92,101 @@ def test_sqlite_connections_get_wal_and_normal_sync(tmp_path: Path) -> None:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     finally:
         event.remove(Engine, "connect", serve._sqlite_pragmas)
+
+
+def test_cached_event_lookup_gives_rasa_s_classes_defaults_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.core.events import ActiveLoop, Event, SlotSet, UserUttered
+
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    stock = Event.resolve_by_type
+    serve.cache_event_types()
+    assert Event.resolve_by_type is not stock
+    for name in ("slot", "user", "active_loop", "action", "restart", "session_started"):
+        assert Event.resolve_by_type(name) is stock(name)
+    assert Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    events = Event.from_parameters({"event": "active_loop", "name": "zelfscan_form"})
+    assert events == ActiveLoop("zelfscan_form")
+
+    class LateEvent(SlotSet):  # imported after the table was built
+        type_name = "digiwijzer_late_event"
+
+    assert Event.resolve_by_type("digiwijzer_late_event") is LateEvent
+
+
+async def test_sqlite_tracker_store_reuses_its_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasa.core.tracker_store as tracker_store
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import event
+    from sqlalchemy.pool import QueuePool
+
+    monkeypatch.setattr(tracker_store, "create_engine_kwargs", tracker_store.create_engine_kwargs)
+    serve.pool_sqlite_connections()
+    domain = Domain.from_yaml("slots:\n  scan_tools:\n    type: text\n    mappings: [{type: custom}]")
+    store = tracker_store.SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    assert isinstance(store.engine.pool, QueuePool)
+    connects: list[object] = []
+    event.listen(store.engine, "connect", lambda *args: connects.append(args))
+
+    tracker = DialogueStateTracker.from_events("s1", [UserUttered("hallo")], domain.slots)
+    for answer in ("A", "B", "C"):
+        tracker.update(SlotSet("scan_tools", answer))
+        await store.save(tracker)
+        tracker = await store.retrieve("s1")
+        assert tracker is not None and tracker.get_slot("scan_tools") == answer
+    assert len(tracker.events) == 4
+    assert len(connects) <= 1  # NullPool opened one per save and per read
+
+
+def test_pooling_leaves_other_databases_to_rasa() -> None:
+    import rasa.core.tracker_store as tracker_store
+
+    stock = tracker_store.create_engine_kwargs
+    pooled = serve._pooled_sqlite_kwargs(stock)
+    for url in ("postgresql://u:p@localhost:5432/tracker", "sqlite://", "sqlite:///:memory:"):
+        assert pooled(url) == stock(url)
+    assert pooled("postgresql://u:p@localhost:5432/tracker")["pool_size"] > 0  # Rasa's own options
+    assert "poolclass" in pooled("sqlite:////tmp/tracker.db")
+
+
+async def test_endpoint_requests_share_one_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    serve.keep_endpoint_sessions()
+    seen: list[tuple] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        seen.append((peer, request.headers.get("X-Test"), request.query.get("token"), await request.json()))
+        if request.path == "/fail":
+            return web.json_response({"error": "kapot"}, status=500)
+        return web.json_response({"events": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    app.router.add_post("/fail", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "ja"}, token="geheim")
+    failing = EndpointConfig(f"http://127.0.0.1:{port}/fail")
+    try:
+        for n in range(3):
+            assert await endpoint.request(json={"n": n}, method="post") == {"events": []}
+        with pytest.raises(ClientResponseError) as error:
+            await failing.request(json={"n": 3}, method="post")
+        assert error.value.status == 500
+    finally:
+        for config in (endpoint, failing):
+            await config._kept_session.close()
+        await runner.cleanup()
+    assert [entry[1:] for entry in seen[:3]] == [("ja", "geheim", {"n": n}) for n in range(3)]
+    assert len({entry[0] for entry in seen[:3]}) == 1  # one connection: the same client port
