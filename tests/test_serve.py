@@ -190,3 +190,24 @@ async def test_endpoint_requests_share_one_connection(monkeypatch: pytest.Monkey
         await runner.cleanup()
     assert [entry[1:] for entry in seen[:3]] == [("ja", "geheim", {"n": n}) for n in range(3)]
     assert len({entry[0] for entry in seen[:3]}) == 1  # one connection: the same client port
+    assert endpoint._kept_session._json_serialize is serve.dumps_json
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"tracker": {"events": [{"event": "user", "text": "Wij gebruiken één kassa", "confidence": 0.93}]}},
+        {"slots": {"scan_tools": None, "aantal": 12, "ok": True}, "lijst": [1.5, "é", None]},
+        {1: "sleutel als getal", "genest": {2: [3]}},
+        [2**70],  # too big for orjson: the standard library writes it
+    ],
+)
+def test_request_bodies_are_the_same_json_as_the_standard_library(value: object) -> None:
+    import json
+
+    assert json.loads(serve.dumps_json(value)) == json.loads(json.dumps(value))
+
+
+def test_request_body_of_an_unknown_type_fails_like_the_standard_library() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        serve.dumps_json({"x": object()})

@@ -31,7 +31,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
@@ -73,10 +73,12 @@ def dense_sentence_features(message: Message) -> npt.NDArray[np.float64]:
     cached = getattr(message, _ROW_ATTRIBUTE, None)
     if cached is not None and cached[0] == len(message.features):
         return cached[1]
-    _, sparse = message.get_sparse_features(TEXT)
-    _, dense = message.get_dense_features(TEXT)
-    parts = [sparse.features.toarray()] if sparse is not None else []
-    parts += [np.asarray(dense.features)] if dense is not None else []
+    # The parts in the order Rasa's `get_sparse_features` / `get_dense_features` combine
+    # them (the order of `message.features`), without building the combined sequence
+    # features as well, which those also do.
+    sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+    parts = [f.features.toarray() for f in sentence if f.is_sparse()]
+    parts += [np.asarray(f.features) for f in sentence if f.is_dense()]
     row = np.hstack(parts).reshape(1, -1) if parts else np.zeros((1, 0))
     setattr(message, _ROW_ATTRIBUTE, (len(message.features), row))
     return row

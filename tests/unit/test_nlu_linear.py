@@ -10,7 +10,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -53,6 +53,20 @@ def test_dense_row_is_the_sparse_row() -> None:
     m = message("hallo wat zijn de kosten")
     assert np.array_equal(dense_sentence_features(m), sentence_features([m]).toarray())
     assert dense_sentence_features(m).shape == (1, len(VOCAB) + 2)
+
+
+def test_dense_row_matches_rasa_s_combination_with_several_featurizers() -> None:
+    # As in the real pipeline: several sparse featurizers, sequence features, dense features
+    # between sparse ones, and features of another attribute. Only the text's sentence
+    # features count, sparse ones first, each kind in the order they were added.
+    m = message("hallo wat kosten de kosten")
+    m.add_features(Features(scipy.sparse.coo_matrix([[1, 0], [0, 2]]), FEATURE_TYPE_SEQUENCE, TEXT, "chars"))
+    m.add_features(Features(scipy.sparse.coo_matrix([[7.0, 0.0, 3.0]]), FEATURE_TYPE_SENTENCE, TEXT, "chars"))
+    m.add_features(Features(np.array([[0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "extra"))
+    m.add_features(Features(scipy.sparse.coo_matrix([[9.0]]), FEATURE_TYPE_SENTENCE, "response", "counts"))
+    expected = sentence_features([m]).toarray()
+    assert expected.shape == (1, len(VOCAB) + 3 + 2 + 1)
+    assert np.array_equal(dense_sentence_features(m), expected)
 
 
 def test_intent_classifier_trains_persists_loads_and_ranks(storage: LocalModelStorage) -> None:
