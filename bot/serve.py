@@ -16,6 +16,9 @@ benchmark (`bench/load.py`) and profiling showed to matter:
   process loses nothing committed; only a power cut can lose the last few turns.
   PostgreSQL, the production store, is not touched. Its connections are pooled instead of
   opened for every read and save (`pool_sqlite_connections`).
+* **rasa**: the SQL tracker store (SQLite and PostgreSQL) reads events as plain rows and
+  inserts new ones in one statement, instead of through ORM objects
+  (`lighten_sql_tracker_store`).
 * **rasa**: an event's class is looked up in a table instead of by walking every subclass
   of `Event` for each event read back (`cache_event_types`).
 * **rasa**: calls to the action server reuse one HTTP session and its connections
@@ -233,6 +236,70 @@ def keep_endpoint_sessions() -> None:
     EndpointConfig.session = _kept_session
 
 
+def _loads_event(data: str | bytes) -> Any:
+    import json
+
+    import orjson
+
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # e.g. NaN, which Python's json writes and orjson refuses
+        return json.loads(data)
+
+
+def lighten_sql_tracker_store() -> None:
+    """Reads and writes the SQL tracker store's events as plain rows instead of ORM objects.
+
+    Rasa's `SQLTrackerStore` loaded every event of the conversation as an ORM object (to
+    use only its `data` column) and parsed it with `json.loads`, and wrote new events
+    through the ORM's unit of work: about a fifth of the server's time per turn. Here the
+    same query (`_event_query`: the same filters, the latest session, ordered by id)
+    selects only `data`, parsed with orjson; new events are inserted with one `executemany`
+    of a Core insert, with the same column values as Rasa's own `save`.
+    Which events are new is still Rasa's `_additional_events`. Works for SQLite and
+    PostgreSQL alike.
+    """
+    import json
+
+    from rasa.core.tracker_store import SQLTrackerStore, logger
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+    async def _retrieve(
+        self: SQLTrackerStore, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
+            events = [_loads_event(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        logger.debug(f"Can't retrieve tracker matching sender id '{sender_id}' from SQL storage.")
+        return None
+
+    async def save(self: SQLTrackerStore, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+
+    SQLTrackerStore._retrieve = _retrieve
+    SQLTrackerStore.save = save
+
+
 def main(argv: list[str]) -> None:
     """Runs the server named by the first argument with the rest of the arguments."""
     if not argv or argv[0] not in ("rasa", "actions"):
@@ -250,6 +317,7 @@ def main(argv: list[str]) -> None:
         speed_up_action_validation()
         speed_up_sqlite()
         pool_sqlite_connections()
+        lighten_sql_tracker_store()
         cache_event_types()
         keep_endpoint_sessions()
         from rasa.__main__ import main as rasa_main

@@ -211,3 +211,77 @@ def test_request_bodies_are_the_same_json_as_the_standard_library(value: object)
 def test_request_body_of_an_unknown_type_fails_like_the_standard_library() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         serve.dumps_json({"x": object()})
+
+
+def _conversation() -> list:
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+
+    parse = {"intent": {"name": "greet", "confidence": 0.97}, "entities": [], "text": "hallo"}
+    first = [
+        ActionExecuted("action_session_start", timestamp=1.0),
+        SessionStarted(timestamp=2.0),
+        ActionExecuted("action_listen", timestamp=3.0),
+        UserUttered("hallo", parse, timestamp=4.0),
+    ]
+    second = [
+        SlotSet("scan_tools", "B", timestamp=5.0),
+        ActionExecuted("action_session_start", timestamp=6.0),
+        SessionStarted(timestamp=7.0),
+        ActionExecuted("action_listen", timestamp=8.0),
+        UserUttered("wij werken met één kassa", {"intent": {"name": "inform"}}, timestamp=9.0),
+        SlotSet("scan_tools", float("nan"), timestamp=10.0),  # json.dumps writes NaN
+    ]
+    return [first, second]
+
+
+def _as_json(events: object) -> str:
+    import json
+
+    return json.dumps([event.as_dict() for event in events])  # type: ignore[attr-defined]  # NaN != NaN
+
+
+async def _store_in_steps(store, domain: Domain) -> None:  # type: ignore[no-untyped-def]
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("s1", domain.slots)
+    for step in _conversation():
+        for event in step:
+            tracker.update(event)
+        await store.save(tracker)
+
+
+async def test_lighter_sql_tracker_store_stores_and_reads_what_rasa_s_own_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", SQLTrackerStore._retrieve)
+    monkeypatch.setattr(SQLTrackerStore, "save", SQLTrackerStore.save)
+    domain = Domain.from_yaml("slots:\n  scan_tools:\n    type: any\n    mappings: [{type: custom}]")
+    stock = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "stock.db"))
+    await _store_in_steps(stock, domain)
+    stock_latest, stock_full = await stock.retrieve("s1"), await stock.retrieve_full_tracker("s1")
+
+    serve.lighten_sql_tracker_store()
+    assert SQLTrackerStore.save.__module__ == SQLTrackerStore._retrieve.__module__ == serve.__name__
+    light = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "light.db"))
+    await _store_in_steps(light, domain)
+
+    def rows(name: str) -> list[tuple]:
+        with sqlite3.connect(tmp_path / name) as db:
+            return db.execute(
+                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
+            ).fetchall()
+
+    assert len(rows("stock.db")) >= 10  # Rasa's own count of what is new (it may store some twice)
+    assert rows("light.db") == rows("stock.db")
+    for store in (stock, light):  # the patched reads, from either database
+        latest, full = await store.retrieve("s1"), await store.retrieve_full_tracker("s1")
+        assert latest is not None and full is not None and stock_latest is not None and stock_full is not None
+        assert _as_json(latest.events) == _as_json(stock_latest.events)
+        assert _as_json(full.events) == _as_json(stock_full.events)
+        assert len(latest.events) == 4 and len(full.events) >= 10
+        assert latest.latest_message is not None and latest.latest_message.text == "wij werken met één kassa"
+    assert await light.retrieve("nobody") is None
