@@ -172,6 +172,23 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def pss_bytes(pid: int) -> int:
+    """Proportional resident memory of one process from /proc/<pid>/smaps_rollup (0 when it is gone).
+
+    Pages shared with other processes count in part: a page shared by the three
+    processes of a Rasa server with two forked workers counts a third in each. Summed
+    over a process tree it is the tree's real memory, where summed RSS counts shared
+    pages once per process.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User plus system CPU time of the given processes (from /proc/<pid>/stat)."""
     total = 0
@@ -185,12 +202,13 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 class RssSampler:
-    """Samples the RSS of named process trees every `interval` seconds in a thread; keeps the peaks."""
+    """Samples the RSS and PSS of named process trees every `interval` seconds in a thread; keeps the peaks."""
 
     def __init__(self, roots: dict[str, int], interval: float = 0.2) -> None:
         self.roots = roots
         self.interval = interval
         self.peak_tree: dict[str, int] = dict.fromkeys(roots, 0)
+        self.peak_tree_pss: dict[str, int] = dict.fromkeys(roots, 0)
         self.peak_process: dict[int, int] = {}
         self.samples = 0
         self._stop = threading.Event()
@@ -205,16 +223,19 @@ class RssSampler:
         """Takes one sample of every tree."""
         self.samples += 1
         for name, root in self.roots.items():
-            total = 0
+            total = total_pss = 0
             for pid in process_tree(root):
                 rss = rss_bytes(pid)
                 total += rss
+                total_pss += pss_bytes(pid)
                 self.peak_process[pid] = max(self.peak_process.get(pid, 0), rss)
             self.peak_tree[name] = max(self.peak_tree[name], total)
+            self.peak_tree_pss[name] = max(self.peak_tree_pss[name], total_pss)
 
     def reset(self) -> None:
         """Forgets the peaks (at the start of a new concurrency level)."""
         self.peak_tree = dict.fromkeys(self.roots, 0)
+        self.peak_tree_pss = dict.fromkeys(self.roots, 0)
         self.peak_process = {}
 
     def cpu(self) -> dict[str, float]:
@@ -224,6 +245,10 @@ class RssSampler:
     def peaks_mb(self) -> dict[str, float]:
         """Peak RSS of each tree in MB."""
         return {name: round(value / 2**20, 1) for name, value in self.peak_tree.items()}
+
+    def pss_peaks_mb(self) -> dict[str, float]:
+        """Peak PSS of each tree in MB (shared pages split between the processes that share them)."""
+        return {name: round(value / 2**20, 1) for name, value in self.peak_tree_pss.items()}
 
     def start(self) -> None:
         """Starts sampling in the background."""
@@ -679,6 +704,7 @@ def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
         warm = asyncio.run(run_level(target.url, target.conversation, 1, 1, None, args.timeout))
         result["warmup"] = warm.result()
         result["idle_rss_mb"] = sampler.peaks_mb()
+        result["idle_pss_mb"] = sampler.pss_peaks_mb()
         messages = holdout_messages(args.parse_messages)
         result["nlu_parse_ms"] = asyncio.run(parse_times(target.url, target.token, messages, args.timeout))
         for concurrency in args.levels:
@@ -692,6 +718,7 @@ def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
             cpu_after = sampler.cpu()
             data = level.result()
             data["peak_rss_mb"] = sampler.peaks_mb()
+            data["peak_pss_mb"] = sampler.pss_peaks_mb()
             data["peak_rss_mb_per_pid"] = {pid: round(v / 2**20, 1) for pid, v in sampler.peak_process.items()}
             data["server_cpu_s"] = {k: round(cpu_after[k] - cpu_before.get(k, 0), 1) for k in cpu_after}
             data["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
@@ -712,16 +739,15 @@ def _fmt(value: Any, digits: int = 0) -> str:
 
 LEVEL_HEADER = (
     f"{'target':<11}{'conc':>5}{'convs':>6}{'done':>5}{'lost':>5}{'turns':>6}{'turns/s':>8}{'p50 ms':>8}"
-    f"{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'err':>4}{'tmo':>4}  peak RSS MB / server CPU s"
+    f"{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'err':>4}{'tmo':>4}  peak RSS|PSS MB / server CPU s"
 )
 
 
 def format_level(name: str, level: dict[str, Any]) -> str:
     """One table row for a concurrency level."""
     lat = level["latency_ms"]
-    rss = ", ".join(
-        f"{k} {v:.0f}/{level['server_cpu_s'].get(k, 0):.0f}" for k, v in level["peak_rss_mb"].items()
-    )  # fmt: skip
+    pss, cpu = level.get("peak_pss_mb", {}), level["server_cpu_s"]
+    rss = ", ".join(f"{k} {v:.0f}|{pss.get(k, 0):.0f}/{cpu.get(k, 0):.0f}" for k, v in level["peak_rss_mb"].items())
     return (
         f"{name:<11}{level['concurrency']:>5}{level['conversations']:>6}{level['completed']:>5}{level['lost']:>5}"
         f"{level['turns']:>6}{_fmt(level['turns_per_s'], 2):>8}{_fmt(lat['p50']):>8}{_fmt(lat['p95']):>8}"
@@ -748,6 +774,7 @@ def print_report(report: dict[str, Any]) -> None:
         ("model size MB", lambda r: r.get("model_mb")),
         ("cold start to first reply s", lambda r: r.get("cold_start_s")),
         ("idle RSS MB (after warm-up)", lambda r: r.get("idle_rss_mb")),
+        ("idle PSS MB (after warm-up)", lambda r: r.get("idle_pss_mb")),
         ("warm-up conversation p50 ms", lambda r: (r.get("warmup") or {}).get("latency_ms", {}).get("p50")),
         ("NLU parse p50 ms", lambda r: (r.get("nlu_parse_ms") or {}).get("p50")),
         ("NLU parse p95 ms", lambda r: (r.get("nlu_parse_ms") or {}).get("p95")),

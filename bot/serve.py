@@ -23,6 +23,8 @@ benchmark (`bench/load.py`) and profiling showed to matter:
   of `Event` for each event read back (`cache_event_types`).
 * **rasa**: calls to the action server reuse one HTTP session and its connections
   (`keep_endpoint_sessions`).
+* **rasa** with `SANIC_WORKERS` > 1: the spaCy pipeline and the USE encoder are loaded
+  before Sanic forks the workers, so the workers share them (`share_models_between_workers`).
 * **both**: numpy's OpenBLAS uses one thread per process unless the environment says
   otherwise (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`). The servers encode one sentence at
   a time; on two cores a thread pool per process made a USE encoding 2.8 times slower
@@ -37,6 +39,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 USAGE = "usage: python -m bot.serve rasa|actions [arguments of `rasa` or `python -m rasa_sdk`]"
@@ -300,6 +303,53 @@ def lighten_sql_tracker_store() -> None:
     SQLTrackerStore.save = save
 
 
+def _spacy_models_in_config(config_file: Path) -> list[str]:
+    import yaml
+
+    if not config_file.is_file():
+        return []
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    return [
+        str(step["model"])
+        for step in config.get("pipeline") or []
+        if isinstance(step, dict) and step.get("name") == "SpacyNLP" and step.get("model")
+    ]
+
+
+def share_models_between_workers(config_file: Path = Path("config.yml")) -> None:
+    """Loads the large read-only parts of the model once, in the parent, before Sanic forks its workers.
+
+    With `SANIC_WORKERS` > 1, Sanic forks the workers from this process, and each worker
+    then loaded its own spaCy pipeline (about 120 MB, mostly the Dutch lemma table) and
+    USE encoder (about 110 MB). Loaded here first, their pages are shared by all workers
+    until written to: `SpacyNLP.load_model` returns the pipeline already loaded for that
+    name, and the encoder is loaded once per process anyway (`bot.nlu.encoder`).
+    `gc.freeze()` then keeps the collector from touching (and so copying) every object
+    the parent made. A pipeline named in `config_file` but missing is left to Rasa, which
+    reports it as usual.
+    """
+    import gc
+
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    from bot.nlu.encoder import encode
+
+    stock = SpacyNLP.load_model
+    loaded: dict[str, Any] = {}
+
+    def load_model(spacy_model_name: str) -> Any:
+        if spacy_model_name not in loaded:
+            loaded[spacy_model_name] = stock(spacy_model_name)
+        return loaded[spacy_model_name]
+
+    SpacyNLP.load_model = staticmethod(load_model)
+    for name in _spacy_models_in_config(config_file):
+        if Path(name).exists():
+            load_model(name)
+    encode(["Digiwijzer start."])
+    gc.freeze()
+
+
 def main(argv: list[str]) -> None:
     """Runs the server named by the first argument with the rest of the arguments."""
     if not argv or argv[0] not in ("rasa", "actions"):
@@ -320,6 +370,8 @@ def main(argv: list[str]) -> None:
         lighten_sql_tracker_store()
         cache_event_types()
         keep_endpoint_sessions()
+        if int(os.environ.get("SANIC_WORKERS") or 1) > 1:
+            share_models_between_workers()
         from rasa.__main__ import main as rasa_main
 
         sys.argv = ["rasa", *args]

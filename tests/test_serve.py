@@ -285,3 +285,27 @@ async def test_lighter_sql_tracker_store_stores_and_reads_what_rasa_s_own_does(
         assert len(latest.events) == 4 and len(full.events) >= 10
         assert latest.latest_message is not None and latest.latest_message.text == "wij werken met één kassa"
     assert await light.retrieve("nobody") is None
+
+
+def test_config_names_the_spacy_pipeline_to_share() -> None:
+    assert serve._spacy_models_in_config(ROOT / "config.yml") == ["build/spacy_nl"]
+    assert serve._spacy_models_in_config(ROOT / "no-such-config.yml") == []
+
+
+def test_workers_get_the_pipeline_the_parent_loaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import gc
+
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    monkeypatch.setattr(SpacyNLP, "load_model", SpacyNLP.load_model)
+    monkeypatch.chdir(ROOT)
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline:\n  - name: SpacyNLP\n    model: build/spacy_nl\n  - name: SpacyTokenizer\n")
+    try:
+        serve.share_models_between_workers(config)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    first = SpacyNLP.load_model("build/spacy_nl")
+    assert SpacyNLP.load_model("build/spacy_nl") is first  # what Rasa's SpacyNLP.create gets in each worker
+    assert first.model_name == "build/spacy_nl" and first.model("Wij werken op papier")[0].text == "Wij"
