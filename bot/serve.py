@@ -250,18 +250,46 @@ def _loads_event(data: str | bytes) -> Any:
         return json.loads(data)
 
 
+@functools.lru_cache(maxsize=4)
+def event_statements(table: Any) -> dict[str, Any]:
+    """Rasa's event queries (`SQLTrackerStore._event_query`) as statements built once.
+
+    `latest`: the `data` of a conversation's events from its latest `SessionStarted` on (all
+    of them when it has none), ordered by id; `all`: every event's `data`, ordered by id;
+    `count_latest`: how many events `latest` has. The conversation is the bound parameter
+    `sender_id`. Built once, SQLAlchemy compiles each statement once; Rasa built a new ORM
+    query (and its cache key) for every read and every save.
+    """
+    import sqlalchemy as sa
+    from rasa.shared.core.events import SessionStarted
+
+    sender = table.c.sender_id == sa.bindparam("sender_id")
+    session_start = (
+        sa.select(sa.func.max(table.c.timestamp))
+        .where(sender, table.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    in_latest_session = sa.or_(table.c.timestamp >= session_start, session_start.is_(None))
+    return {
+        "latest": sa.select(table.c.data).where(sender, in_latest_session).order_by(table.c.id),
+        "all": sa.select(table.c.data).where(sender).order_by(table.c.id),
+        "count_latest": sa.select(sa.func.count()).select_from(table).where(sender, in_latest_session),
+    }
+
+
 def lighten_sql_tracker_store() -> None:
     """Reads and writes the SQL tracker store's events as plain rows instead of ORM objects.
 
-    Rasa's `SQLTrackerStore` loaded every event of the conversation as an ORM object (to
-    use only its `data` column) and parsed it with `json.loads`, and wrote new events
-    through the ORM's unit of work: about a fifth of the server's time per turn. Here the
-    same query (`_event_query`: the same filters, the latest session, ordered by id)
-    selects only `data`, parsed with orjson; new events are inserted with one `executemany`
-    of a Core insert, with the same column values as Rasa's own `save`.
-    Which events are new is still Rasa's `_additional_events`. Works for SQLite and
-    PostgreSQL alike.
+    Rasa's `SQLTrackerStore` built a new ORM query for every read and save, loaded every
+    event of the conversation as an ORM object (to use only its `data` column), parsed it
+    with `json.loads`, counted the stored events with another new query and wrote new
+    events through the ORM's unit of work: about a fifth of the server's time per turn.
+    Here the same queries (`event_statements`) are built once and select only `data`,
+    parsed with orjson; new events are those after the stored ones, as in Rasa's
+    `_additional_events`, and are inserted with one `executemany` of a Core insert, with
+    the same column values as Rasa's own `save`. Works for SQLite and PostgreSQL alike.
     """
+    import itertools
     import json
 
     from rasa.core.tracker_store import SQLTrackerStore, logger
@@ -271,9 +299,10 @@ def lighten_sql_tracker_store() -> None:
     async def _retrieve(
         self: SQLTrackerStore, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        statement = event_statements(self.SQLEvent.__table__)["all" if fetch_events_from_all_sessions else "latest"]
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
-            events = [_loads_event(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+            rows = session.execute(statement, {"sender_id": sender_id}).scalars()
+            events = [_loads_event(data) for data in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         logger.debug(f"Can't retrieve tracker matching sender id '{sender_id}' from SQL storage.")
@@ -281,9 +310,13 @@ def lighten_sql_tracker_store() -> None:
 
     async def save(self: SQLTrackerStore, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        table = self.SQLEvent.__table__
         with self.session_scope() as session:
+            stored = session.execute(
+                event_statements(table)["count_latest"], {"sender_id": tracker.sender_id}
+            ).scalar_one()
             rows = []
-            for event in self._additional_events(session, tracker):
+            for event in itertools.islice(tracker.events, stored, len(tracker.events)):
                 data = event.as_dict()
                 rows.append(
                     {
@@ -296,7 +329,7 @@ def lighten_sql_tracker_store() -> None:
                     }
                 )
             if rows:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.execute(table.insert(), rows)
             session.commit()
 
     SQLTrackerStore._retrieve = _retrieve

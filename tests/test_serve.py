@@ -309,3 +309,36 @@ def test_workers_get_the_pipeline_the_parent_loaded(monkeypatch: pytest.MonkeyPa
     first = SpacyNLP.load_model("build/spacy_nl")
     assert SpacyNLP.load_model("build/spacy_nl") is first  # what Rasa's SpacyNLP.create gets in each worker
     assert first.model_name == "build/spacy_nl" and first.model("Wij werken op papier")[0].text == "Wij"
+
+
+async def test_event_statements_count_and_select_what_rasa_s_query_does(tmp_path: Path) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_yaml("slots:\n  scan_tools:\n    type: any\n    mappings: [{type: custom}]")
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    await _store_in_steps(store, domain)  # "s1": two sessions
+    no_session = DialogueStateTracker("s2", domain.slots)  # "s2": no SessionStarted at all
+    for event in (ActionExecuted("action_listen", timestamp=1.0), UserUttered("hoi", timestamp=2.0)):
+        no_session.update(event)
+    await store.save(no_session)
+
+    statements = serve.event_statements(store.SQLEvent.__table__)
+    with store.session_scope() as session:
+        for sender in ("s1", "s2", "nobody"):
+            for latest_only, name in ((True, "latest"), (False, "all")):
+                rasa_rows = [row.data for row in store._event_query(session, sender, not latest_only).all()]
+                assert session.execute(statements[name], {"sender_id": sender}).scalars().all() == rasa_rows
+            count = session.execute(statements["count_latest"], {"sender_id": sender}).scalar_one()
+            assert count == store._event_query(session, sender, False).count()
+    assert [count_of(store, s) for s in ("s1", "s2", "nobody")] == [4, 2, 0]
+
+
+def count_of(store, sender: str) -> int:  # type: ignore[no-untyped-def]
+    with store.session_scope() as session:
+        return int(
+            session.execute(
+                serve.event_statements(store.SQLEvent.__table__)["count_latest"], {"sender_id": sender}
+            ).scalar_one()
+        )
