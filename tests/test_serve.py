@@ -342,3 +342,69 @@ def count_of(store, sender: str) -> int:  # type: ignore[no-untyped-def]
                 serve.event_statements(store.SQLEvent.__table__)["count_latest"], {"sender_id": sender}
             ).scalar_one()
         )
+
+
+class _Counted:
+    """A graph node that records its calls and returns (its name, what it got)."""
+
+    def __init__(self, name: str, calls: list[str]) -> None:
+        self.name, self.calls = name, calls
+
+    def __call__(self, *needs: object) -> tuple[str, object]:
+        self.calls.append(self.name)
+        return (self.name, needs)
+
+
+def test_graph_runs_each_node_once_after_its_needs_like_dask() -> None:
+    import dask
+
+    def graph(calls: list[str]) -> dict[str, object]:
+        return {
+            "message": ("message", "hallo"),
+            "tokens": (_Counted("tokens", calls), "message"),
+            "features": (_Counted("features", calls), "tokens"),
+            "intent": (_Counted("intent", calls), "features", "tokens"),
+            "unused": (_Counted("unused", calls), "message"),
+        }
+
+    ours: list[str] = []
+    theirs: list[str] = []
+    result = serve.run_graph_in_order(graph(ours), ["intent", "features"])
+    minimal = graph(theirs)
+    del minimal["unused"]  # Rasa hands dask the minimal graph for the targets; dask runs all of it
+    assert result == list(dask.get(minimal, ["intent", "features"]))
+    assert ours == ["tokens", "features", "intent"]  # once each, needs first; "unused" is not needed
+    assert sorted(theirs) == sorted(ours)
+    assert result[1] == ("features", (("tokens", (("message", "hallo"),)),))
+
+
+def test_graph_with_a_cycle_raises_like_dask() -> None:
+    calls: list[str] = []
+    cycle = {"a": (_Counted("a", calls), "b"), "b": (_Counted("b", calls), "a")}
+    with pytest.raises(RuntimeError, match="Cycle detected"):
+        serve.run_graph_in_order(cycle, ["a"])
+
+
+async def test_model_parses_and_predicts_the_same_without_dask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    from tests.servers import MODEL
+
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    agent = Agent.load(str(MODEL))
+    texts = ["hallo", "we doen alles nog op papier", "hoe lang duurt de scan?", "ik wil een mens spreken", "B"]
+
+    async def outcomes() -> list[object]:
+        parsed = [await agent.parse_message(text) for text in texts]
+        tracker = await agent.tracker_store.get_or_create_tracker("graph-test")
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered("hallo", parsed[0]))
+        prediction = agent.processor._predict_next_with_tracker(tracker)  # type: ignore[union-attr]
+        return [parsed, prediction.max_confidence_index, prediction.policy_name, prediction.probabilities]
+
+    stock = await outcomes()
+    serve.run_graphs_without_dask()
+    assert DaskGraphRunner.run.__module__ == serve.__name__
+    assert await outcomes() == stock
