@@ -68,10 +68,62 @@ def _action_response_validator() -> Any:
     return cls(schema)
 
 
+@functools.lru_cache(maxsize=1)
+def _event_validators() -> tuple[Any, Any, dict[str, Any]] | None:
+    """Validators for a response without its events, one event's common part, and each event type.
+
+    Rasa's schema checks every event against all 23 event types (`oneOf`). Each type fixes
+    `event` to a constant, so an event can only match the type its `event` names: checking
+    that one type says the same as checking all of them. None when some type has no
+    such constant (then only the full check is right).
+    """
+    import copy
+
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    event_schema = schema["properties"]["events"]["items"]
+    by_type: dict[str, Any] = {}
+    for branch in event_schema["oneOf"]:
+        const = branch.get("properties", {}).get("event", {}).get("const")
+        if not isinstance(const, str) or const in by_type:
+            return None
+        by_type[const] = branch
+    cls = validators.validator_for(schema)
+    without_events = copy.deepcopy(schema)
+    without_events["properties"]["events"] = {"type": "array"}
+    common = {key: value for key, value in event_schema.items() if key != "oneOf"}
+    return cls(without_events), cls(common), {name: cls(branch) for name, branch in by_type.items()}
+
+
+def _response_is_valid(result: Any) -> bool:
+    """True when the response certainly passes Rasa's schema; False means: run the full check."""
+    parts = _event_validators()
+    if parts is None or not isinstance(result, dict):
+        return False
+    whole, common, by_type = parts
+    if not whole.is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        name = event.get("event") if isinstance(event, dict) else None
+        branch = by_type.get(name) if isinstance(name, str) else None
+        if branch is None or not common.is_valid(event) or not branch.is_valid(event):
+            return False
+    return True
+
+
 def validate_action_response(result: dict[str, Any]) -> Exception | None:
-    """The best-matching schema error of a custom action's response, or None when it is valid."""
+    """The best-matching schema error of a custom action's response, or None when it is valid.
+
+    A valid response is recognised by checking each event against its own type only
+    (`_response_is_valid`); anything else gets the full check, so an error is the same
+    as `jsonschema.validate` raises.
+    """
     from jsonschema.exceptions import best_match
 
+    if _response_is_valid(result):
+        return None
     return best_match(_action_response_validator().iter_errors(result))
 
 

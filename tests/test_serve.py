@@ -408,3 +408,48 @@ async def test_model_parses_and_predicts_the_same_without_dask(monkeypatch: pyte
     serve.run_graphs_without_dask()
     assert DaskGraphRunner.run.__module__ == serve.__name__
     assert await outcomes() == stock
+
+
+RESPONSES = [
+    VALID,
+    {"events": [], "responses": []},
+    {},
+    {"events": [{"event": "slot", "name": "scan_tools", "value": {"nested": [1, 2]}, "timestamp": None}]},
+    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_x"}]},
+    {"events": [{"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "greet"}}}]},
+    {"events": [{"event": "bot", "text": "Hallo!", "data": {"buttons": []}, "metadata": {}}]},
+    {"events": [{"event": "reset_slots"}, {"event": "restart"}, {"event": "session_started"}]},
+    {"events": [{"event": "reminder", "intent": "x", "date_time": "2026-11-25T10:00:00"}]},
+    *INVALID,
+    {"events": [{"name": "no event key"}]},
+    {"events": [{"event": ["a", "list"]}]},
+    {"events": [{"event": "slot", "name": "scan_tools", "timestamp": "yesterday"}]},
+    {"events": [{"event": "slot", "name": "scan_tools", "metadata": "not an object"}]},
+    {"events": [{"event": "active_loop", "name": 5}]},  # valid: Rasa's schema leaves `name` open here
+    {"events": ["not an object"]},
+    {"events": [{"event": "slot", "name": "a"}], "responses": "not a list"},
+    ["not", "an", "object"],
+]
+
+
+@pytest.mark.parametrize("result", RESPONSES)
+def test_fast_response_check_agrees_with_jsonschema(result: object) -> None:
+    expected_valid = _valid(result, RemoteAction.action_response_format_spec())
+    assert serve._response_is_valid(result) is expected_valid  # the fast path decides both ways here
+    assert (serve.validate_action_response(result) is None) is expected_valid  # type: ignore[arg-type]
+
+
+def _valid(result: object, schema: dict) -> bool:
+    try:
+        jsonschema.validate(result, schema)
+    except jsonschema.ValidationError:
+        return False
+    return True
+
+
+def test_fast_response_check_recognises_every_valid_response() -> None:
+    schema = RemoteAction.action_response_format_spec()
+    valid = [result for result in RESPONSES if _valid(result, schema)]
+    assert len(valid) == 10
+    assert all(serve._response_is_valid(result) for result in valid)  # the fast path, not the fallback
+    assert serve._event_validators() is not None  # every event type fixes its `event` name
