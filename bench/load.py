@@ -161,15 +161,20 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def rss_bytes(pid: int) -> int:
-    """Resident memory of one process from /proc/<pid>/status (0 when it is gone)."""
+def _proc_kib(path: str, field_name: str) -> int:
+    """A `Name:   123 kB` field of a /proc file in bytes (0 when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field_name):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of one process from /proc/<pid>/status (0 when it is gone)."""
+    return _proc_kib(f"/proc/{pid}/status", "VmRSS:")
 
 
 def pss_bytes(pid: int) -> int:
@@ -180,13 +185,7 @@ def pss_bytes(pid: int) -> int:
     over a process tree it is the tree's real memory, where summed RSS counts shared
     pages once per process.
     """
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def cpu_seconds(pids: list[int]) -> float:

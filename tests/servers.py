@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -118,3 +119,19 @@ def rasa_trigger(url: str, token: str, sender: str, intent: str, entities: dict 
     )
     answer.raise_for_status()
     return dict(answer.json())
+
+
+async def serve_app(app: Any) -> tuple[Any, str]:
+    """Starts an aiohttp application on a free loopback port.
+
+    Returns:
+        Its runner (stop it with `await runner.cleanup()`) and its base URL.
+    """
+    from aiohttp import web
+
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"

@@ -12,7 +12,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 
 from bot import serve
-from tests.servers import ROOT
+from tests.servers import ROOT, serve_app
 
 VALID = {
     "events": [{"event": "slot", "name": "vraag_1", "value": "B"}, {"event": "action_execution_rejected"}],
@@ -171,13 +171,9 @@ async def test_endpoint_requests_share_one_connection(monkeypatch: pytest.Monkey
     app = web.Application()
     app.router.add_post("/webhook", webhook)
     app.router.add_post("/fail", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "ja"}, token="geheim")
-    failing = EndpointConfig(f"http://127.0.0.1:{port}/fail")
+    runner, url = await serve_app(app)
+    endpoint = EndpointConfig(f"{url}/webhook", headers={"X-Test": "ja"}, token="geheim")
+    failing = EndpointConfig(f"{url}/fail")
     try:
         for n in range(3):
             assert await endpoint.request(json={"n": n}, method="post") == {"events": []}

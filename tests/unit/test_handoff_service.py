@@ -12,6 +12,7 @@ from bot.handoff.service import (
     ServiceSettings,
     settings_from_env,
 )
+from tests.servers import serve_app
 
 TOKEN = "a-real-looking-service-token-123"
 
@@ -59,12 +60,7 @@ async def serve(handler_calls):
     app.router.add_post("/api/handoffs", create)
     app.router.add_post("/api/handoffs/{id}/bericht", forward)
     app.router.add_delete("/api/conversations/{cid}/persoonsgegevens", delete)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+    return await serve_app(app)
 
 
 async def test_client_calls_the_contract():
