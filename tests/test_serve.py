@@ -449,3 +449,83 @@ def test_fast_response_check_recognises_every_valid_response() -> None:
     assert len(valid) == 10
     assert all(serve._response_is_valid(result) for result in valid)  # the fast path, not the fallback
     assert serve._event_validators() is not None  # every event type fixes its `event` name
+
+
+async def test_objects_alive_after_loading_the_model_are_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import rasa.core.run as rasa_run
+
+    loaded: list[object] = []
+
+    async def stock_load(*args: object, **kwargs: object) -> object:
+        agent = {"model": [object() for _ in range(1000)], "args": args}
+        loaded.append(agent)
+        return agent
+
+    monkeypatch.setattr(rasa_run, "load_agent_on_start", stock_load)
+    serve.freeze_after_loading_the_model()
+    serve.freeze_after_loading_the_model()  # twice wraps once
+    gc.unfreeze()
+    try:
+        agent = await rasa_run.load_agent_on_start("models/x.tar.gz", None, None, "app", "loop")
+        assert agent is loaded[0] and len(loaded) == 1  # Rasa's loader ran once, its agent is returned
+        assert gc.get_freeze_count() > 1000  # the model's objects are out of the collector's sight
+    finally:
+        gc.unfreeze()
+
+
+def test_action_server_freezes_after_the_answer_mapper_is_trained(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.scan import answers
+
+    order: list[str] = []
+    monkeypatch.setattr(answers, "after_warm_up", [])
+    monkeypatch.setattr(answers, "default_mapper", lambda: order.append("trained"))
+    monkeypatch.setattr(serve, "collect_and_freeze", lambda: order.append("frozen"))
+    serve.freeze_after_warm_up()
+    serve.freeze_after_warm_up()  # once, however often it is called
+    answers.warm_up_in_background().join(timeout=30)
+    assert order == ["trained", "frozen"]
+
+
+def test_collect_and_freeze_takes_what_is_alive_out_of_the_collector_s_sight() -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        serve.collect_and_freeze()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+
+
+_FORK_DURING_WARM_UP = """
+import os, sys, time
+from bot import serve
+serve.freeze_after_warm_up()  # imports bot.scan.answers first, as `python -m bot.serve actions` does
+from bot.scan import answers
+import logging
+
+def slow_training():  # stands in for the mapper's training, which logs
+    time.sleep(1.0)
+    logging.getLogger("warm-up").info("trained")
+
+answers.default_mapper = slow_training
+answers.warm_up_in_background()
+time.sleep(0.2)
+pid = os.fork()  # as Sanic does for ACTION_SERVER_SANIC_WORKERS > 1, while the warm-up runs
+if pid == 0:
+    os._exit(0)
+os.waitpid(pid, 0)
+print("forked")
+"""
+
+
+def test_forking_while_the_warm_up_logs_does_not_deadlock() -> None:
+    # The fork waits for the warm-up; logging holds its lock across a fork. Found by the
+    # production end-to-end test: the action server with two workers never came up.
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_DURING_WARM_UP], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "forked"

@@ -17,6 +17,7 @@ The mapper learns from the scan answers in the NLU training data
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import threading
@@ -286,11 +287,21 @@ def default_mapper() -> AnswerMapper:
 
 _warm_up: threading.Thread | None = None
 
+# Called (without arguments) by the warm-up thread once the mapper is trained; the action
+# server's launcher adds one that freezes the garbage collector (bot/serve.py).
+after_warm_up: list[Callable[[], None]] = []
+
+
+def _warm_up_then_hooks() -> None:
+    default_mapper()
+    for hook in after_warm_up:
+        hook()
+
 
 def warm_up_in_background() -> threading.Thread:
     """Train the default mapper in a daemon thread, so that the first answer is fast."""
     global _warm_up
-    thread = threading.Thread(target=default_mapper, name="answer-mapper-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm_up_then_hooks, name="answer-mapper-warm-up", daemon=True)
     thread.start()
     _warm_up = thread
     return thread
@@ -309,6 +320,11 @@ def _finish_warm_up_before_fork() -> None:
         thread.join()
 
 
+# Before-fork hooks run in reverse order of registration, and `logging` takes its module
+# lock in one of its own. The warm-up may log (sklearn gets a logger at import), so this
+# hook must run while that lock is free: it is registered after logging's, which the
+# import of `logging` at the top of this module guarantees whoever imports this first.
+logger = logging.getLogger(__name__)
 os.register_at_fork(before=_finish_warm_up_before_fork)
 
 
