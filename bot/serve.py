@@ -9,20 +9,21 @@ benchmark (`bench/load.py`) and profiling showed to matter:
 * **rasa**: the response of every custom action is checked against Rasa's JSON schema
   with a validator built once, instead of `jsonschema.validate`, which first checks the
   (large, constant) schema itself against the meta-schema on every call. Profiling put
-  that at about a fifth of the Rasa server's CPU time per turn. The check is the same:
+  that at about a fifth of the Rasa server's CPU time per turn. Each event is checked
+  against its own event type first (`validate_action_response`). The check is the same:
   an invalid response still raises the same `ValidationError`.
 * **rasa**: an SQLite tracker store (the embedded default) runs in WAL mode with
   `synchronous=NORMAL`: a commit no longer waits for the disk twice. A crash of the
   process loses nothing committed; only a power cut can lose the last few turns.
-  PostgreSQL, the production store, is not touched. Its connections are pooled instead of
-  opened for every read and save (`pool_sqlite_connections`).
-* **rasa**: the SQL tracker store (SQLite and PostgreSQL) reads events as plain rows and
-  inserts new ones in one statement, instead of through ORM objects
-  (`lighten_sql_tracker_store`).
+  PostgreSQL, the production store, is not touched. SQLite connections are also pooled
+  instead of opened for every read and save (`pool_sqlite_connections`).
+* **rasa**: the SQL tracker store (SQLite and PostgreSQL) reads events as plain rows with
+  queries built once and inserts new ones with one `executemany`, instead of through ORM
+  objects (`lighten_sql_tracker_store`).
 * **rasa**: an event's class is looked up in a table instead of by walking every subclass
   of `Event` for each event read back (`cache_event_types`).
-* **rasa**: calls to the action server reuse one HTTP session and its connections
-  (`keep_endpoint_sessions`).
+* **rasa**: calls to the action server reuse one HTTP session and its connections, and
+  their bodies are written with orjson (`keep_endpoint_sessions`).
 * **rasa**: the model's graph (parse a message, predict an action) runs its nodes in
   dependency order itself instead of through dask's scheduler (`run_graphs_without_dask`).
 * **rasa**: once the model is loaded, `gc.freeze()` keeps its objects out of later
@@ -32,9 +33,10 @@ benchmark (`bench/load.py`) and profiling showed to matter:
 * **actions**: `gc.freeze()` once the answer mapper is trained (`freeze_after_warm_up`): a
   full garbage collection took about 85 ms.
 * **both**: numpy's OpenBLAS uses one thread per process unless the environment says
-  otherwise (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`). The servers encode one sentence at
-  a time; on two cores a thread pool per process made a USE encoding 2.8 times slower
-  (7.9 ms instead of 2.8 ms while other processes were busy). Scale with processes instead.
+  otherwise (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`), and the USE encoder keeps to it
+  (`bot/nlu/encoder.py`). The servers encode one sentence at a time; on two cores a thread
+  pool per process made a USE encoding 2.8 times slower (7.9 ms instead of 2.8 ms while
+  other processes were busy), and its idle threads spun. Scale with processes instead.
 
 Both servers take their worker counts from the environment as usual
 (`SANIC_WORKERS` for Rasa, `ACTION_SERVER_SANIC_WORKERS` for actions).
