@@ -45,10 +45,13 @@ Both servers take their worker counts from the environment as usual
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+import orjson  # light: imports nothing of numpy, so the BLAS settings in `main` still come first
 
 USAGE = "usage: python -m bot.serve rasa|actions [arguments of `rasa` or `python -m rasa_sdk`]"
 
@@ -238,10 +241,6 @@ def dumps_json(value: Any) -> str:
     orjson cannot write (an integer over 64 bits, an unknown type) goes through `json.dumps`,
     which writes it or raises its usual error.
     """
-    import json
-
-    import orjson
-
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
@@ -300,10 +299,6 @@ def keep_endpoint_sessions() -> None:
 
 
 def _loads_event(data: str | bytes) -> Any:
-    import json
-
-    import orjson
-
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:  # e.g. NaN, which Python's json writes and orjson refuses
@@ -350,7 +345,6 @@ def lighten_sql_tracker_store() -> None:
     the same column values as Rasa's own `save`. Works for SQLite and PostgreSQL alike.
     """
     import itertools
-    import json
 
     from rasa.core.tracker_store import SQLTrackerStore, logger
     from rasa.shared.core.trackers import DialogueStateTracker

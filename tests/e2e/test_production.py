@@ -21,6 +21,7 @@ import socketio
 
 from bot.scan.content import get_content
 from bot.scan.presentation import answer_payload
+from tests.e2e.scan_script import EXPECTED_SCAN_ANSWERS
 from tests.production_stack import (
     TRACKER_DB,
     postgres_url,
@@ -162,10 +163,7 @@ def test_one_conversation_alternating_between_two_processes_ends_with_the_right_
     tracker = stack.tracker(1, sender)
     assert tracker == stack.tracker(0, sender)  # both read the same conversation
     slots = tracker["slots"]
-    assert {q.slot: slots[q.slot] for q in CONTENT.questions} == {
-        "scan_tools": "A", "scan_data": "B", "scan_processen": "B", "scan_vaardigheden": "B",
-        "scan_veiligheid": "B", "scan_ai": "A", "scan_strategie": "A",
-    }  # fmt: skip
+    assert {q.slot: slots[q.slot] for q in CONTENT.questions} == EXPECTED_SCAN_ANSWERS
     assert slots["fase"] == "starten"
     assert (slots["gemeente"], slots["provincie"], slots["aantal_medewerkers"], slots["loket"]) == (
         "Emmen", "Drenthe", 12, "ibdo",

@@ -6,6 +6,7 @@ import pytest
 
 from bot.scan.content import get_content
 from bot.scan.presentation import answer_payload
+from tests.e2e.scan_script import EXPECTED_SCAN_ANSWERS
 
 pytestmark = pytest.mark.e2e
 CONTENT = get_content()
@@ -57,10 +58,7 @@ def test_whole_scan_with_buttons_free_text_and_interruptions(bot):
 
     tracker = bot.tracker(sender)
     slots = tracker["slots"]
-    assert {q.slot: slots[q.slot] for q in CONTENT.questions} == {
-        "scan_tools": "A", "scan_data": "B", "scan_processen": "B", "scan_vaardigheden": "B",
-        "scan_veiligheid": "B", "scan_ai": "A", "scan_strategie": "A",
-    }  # fmt: skip
+    assert {q.slot: slots[q.slot] for q in CONTENT.questions} == EXPECTED_SCAN_ANSWERS
     assert slots["fase"] == "starten"
     assert tracker["active_loop"]["name"] == "bedrijf_form"
 
